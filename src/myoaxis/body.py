@@ -1,0 +1,166 @@
+"""The Body: one batch of subjects' resolved parameters, composed into muscles and a joint.
+
+A :class:`Body` turns ``S`` subjects' :class:`~myoaxis.core.parameters.ParameterSet` into the
+batched parameter arrays (leading axis = subject) that the physiology kernels take. Muscles are
+built on first use. The fast layer (:mod:`myoaxis.bouts`) and the slow layer
+(:mod:`myoaxis.slow`) read their parameters from here; nothing else reads parameter files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from myoaxis.core.parameters import ParameterSet
+from myoaxis.physiology.endocrine.myokines import IL6Parameters
+from myoaxis.physiology.muscle import mtu
+from myoaxis.physiology.musculoskeletal import elbow
+from myoaxis.physiology.neural import cortex, motor_pool
+
+_U_GRID = np.linspace(0.0, 1.0, 201)  # excitations at which the cortex's internal model is kept
+
+
+@dataclass(frozen=True)
+class Muscle:
+    """A muscle group of ``S`` subjects: one motor pool driving ``H`` muscle–tendon heads."""
+
+    name: str
+    pool: motor_pool.PoolProperties
+    mtu: mtu.MTUParameters  # (S, H)
+    head_names: tuple[str, ...]
+    moment_arm: np.ndarray | None  # (S, H) m, None where the force is measured directly
+    mass: np.ndarray  # (S,) kg
+    test_length: np.ndarray  # (S, H) MTU length in the test posture, m
+    max_force: np.ndarray  # (S,) expected MVC force in the test posture, N
+    internal_model: np.ndarray  # (S, len(_U_GRID)) steady force / max_force vs excitation
+
+    def feedforward(self, target: np.ndarray) -> np.ndarray:
+        """The cortex's feed-forward excitation for a target fraction of ``max_force``."""
+        return cortex.inverse_curve(_U_GRID, self.internal_model, target)
+
+
+class Body:
+    """Batched parameters of ``S`` subjects and the parts built from them."""
+
+    def __init__(self, params: list[ParameterSet], body_mass_kg: np.ndarray):
+        self.params = params
+        self.body_mass = np.asarray(body_mass_kg, dtype=float)
+        self._muscles: dict[str, Muscle] = {}
+
+    @property
+    def n_subjects(self) -> int:
+        return len(self.params)
+
+    def values(self, name: str, unit: str | None = None) -> np.ndarray:
+        """Scalar parameter ``name`` of every subject, shape ``(S,)``."""
+        if unit is None:
+            return np.array([p.value(name) for p in self.params])
+        return np.array([p.value_in(name, unit) for p in self.params])
+
+    def _column(self, name: str, unit: str | None = None) -> np.ndarray:
+        return self.values(name, unit)[:, None]
+
+    def muscle(self, name: str) -> Muscle:
+        if name not in self._muscles:
+            self._muscles[name] = self._build_muscle(name)
+        return self._muscles[name]
+
+    def _build_muscle(self, name: str) -> Muscle:
+        pre = f"muscle.{name}"
+        heads = tuple(
+            sorted({n.split(".")[3] for n in self.params[0] if n.startswith(f"{pre}.head.")})
+        )
+        units = {int(v) for v in self.values(f"{pre}.n_units")}
+        if len(units) != 1:
+            raise ValueError(f"{pre}.n_units must be equal across the subjects of one batch")
+        col = self._column
+        pool = motor_pool.PoolParameters(
+            n_units=units.pop(),
+            recruitment_range=col("motor_pool.recruitment_range"),
+            min_rate=col("motor_pool.min_rate", "Hz"),
+            peak_rate_first=col("motor_pool.peak_rate_first", "Hz"),
+            peak_rate_last=col("motor_pool.peak_rate_last", "Hz"),
+            rate_gain=col("motor_pool.rate_gain", "Hz"),
+            twitch_force_range=col("motor_pool.twitch_force_range"),
+            contraction_time_longest=col("motor_pool.contraction_time_longest", "s"),
+            contraction_time_range=col("motor_pool.contraction_time_range"),
+            isi_cv=col("motor_pool.isi_cv"),
+        )
+
+        def per_head(field: str, unit: str) -> np.ndarray:
+            return np.stack([self.values(f"{pre}.head.{h}.{field}", unit) for h in heads], axis=1)
+
+        f0 = col(f"{pre}.max_isometric_force", "N") * per_head("force_share", "dimensionless")
+        ones = np.ones_like(f0)
+        params = mtu.MTUParameters(
+            max_isometric_force=f0,
+            optimal_fiber_length=per_head("optimal_fiber_length", "m"),
+            tendon_slack_length=per_head("tendon_slack_length", "m"),
+            pennation_at_optimal=per_head("pennation_at_optimal", "rad"),
+            max_contraction_velocity=col("mtu.max_contraction_velocity", "1/s") * ones,
+            tendon_strain_at_one=col("mtu.tendon_strain_at_one") * ones,
+            passive_strain_at_one=col("mtu.passive_strain_at_one") * ones,
+            fiber_damping=col("mtu.fiber_damping") * ones,
+        )
+        has_arm = f"{pre}.head.{heads[0]}.moment_arm" in self.params[0]
+        props = motor_pool.properties(pool)
+        test_length = mtu.mtu_length_at(params, col("mtu.test_fiber_length") * ones)
+        steady = np.stack(
+            [motor_pool.steady_force(props, np.full(self.n_subjects, u)) for u in _U_GRID], axis=1
+        )  # (S, n)
+        tendon = np.stack(
+            [_static_force(params, test_length, a[:, None]) for a in steady.T], axis=1
+        )
+        return Muscle(
+            name=name,
+            pool=props,
+            mtu=params,
+            head_names=heads,
+            moment_arm=per_head("moment_arm", "m") if has_arm else None,
+            mass=self.values(f"{pre}.mass", "kg"),
+            test_length=test_length,
+            max_force=tendon[:, -1],
+            internal_model=tendon / tendon[:, -1:],
+        )
+
+    @cached_property
+    def elbow(self) -> elbow.ElbowParameters:
+        v = self.values
+        return elbow.segment(
+            self.body_mass,
+            v("elbow.forearm_mass_fraction"),
+            v("elbow.forearm_com_fraction"),
+            v("elbow.forearm_gyration_fraction"),
+            v("elbow.forearm_length", "m"),
+            v("elbow.joint_damping", "N*m*s/rad"),
+        )
+
+    @cached_property
+    def loop_gains(self) -> cortex.LoopGains:
+        return cortex.LoopGains(
+            proportional=self.values("cortex.feedback_gain"),
+            integral=self.values("cortex.integral_gain", "1/s"),
+            feedback_tau=self.values("cortex.feedback_time_constant", "s"),
+        )
+
+    @cached_property
+    def il6(self) -> IL6Parameters:
+        v = self.values
+        return IL6Parameters(
+            baseline_plasma=v("il6.baseline_plasma", "pg/mL"),
+            production_per_active_kg=v("il6.production_per_active_kg", "ng/s/kg"),
+            reference_activation=v("il6.reference_activation"),
+            plasma_volume_ml=v("il6.plasma_volume", "mL"),
+            elimination_rate=v("il6.elimination_rate", "1/s"),
+            rise_time=v("il6.production_rise_time", "s"),
+            decay_time=v("il6.production_decay_time", "s"),
+        )
+
+
+def _static_force(params: mtu.MTUParameters, l_mt: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """Summed tendon force (N) of the heads in static equilibrium at activation ``a``."""
+    fiber = mtu.static_fiber_length(params, l_mt, a)
+    f = mtu.tendon_force(params, l_mt, fiber) * params.max_isometric_force
+    return f.sum(axis=1)

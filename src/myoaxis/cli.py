@@ -1,0 +1,157 @@
+"""The ``myoaxis`` command line: a thin Typer app over the Python API.
+
+User mistakes (:class:`~myoaxis.core.errors.MyoAxisError`) exit with status 2 and one message on
+stderr, without a traceback; a failed simulation exits with status 3.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from myoaxis.core.errors import MyoAxisError
+
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="Simulate the muscle–brain–bone axis."
+)
+
+
+class Listing(StrEnum):
+    presets = "presets"
+    conditions = "conditions"
+    steps = "steps"
+    tests = "tests"
+    outputs = "outputs"
+    muscles = "muscles"
+
+
+def _progress_bar():
+    if not sys.stderr.isatty():
+        return None, None
+    from tqdm import tqdm
+
+    bar = tqdm(total=0, unit="step", file=sys.stderr, leave=False)
+
+    def update(i: int, n: int, text: str) -> None:
+        bar.total = n
+        bar.n = i
+        bar.set_description(text[:40])
+        bar.refresh()
+
+    return update, bar
+
+
+@app.command()
+def run(
+    scenario: Annotated[Path, typer.Argument(help="Scenario TOML file")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Results file (NetCDF)")],
+    summary: Annotated[Path | None, typer.Option("--summary", help="Summary JSON file")] = None,
+) -> None:
+    """Run a scenario and write its results (and optionally a summary JSON)."""
+    from myoaxis.scenario import Scenario
+    from myoaxis.simulation import Simulation
+
+    sc = Scenario.from_toml(scenario)
+    update, bar = _progress_bar()
+    try:
+        results = Simulation(sc, progress=update).run()
+    finally:
+        if bar is not None:
+            bar.close()
+    results.to_netcdf(output)
+    if summary is not None:
+        results.write_summary(summary)
+    n = len(results.assessments)
+    typer.echo(f"wrote {output}" + (f" and {summary}" if summary else "") + f" ({n} assessments)")
+
+
+@app.command()
+def validate(
+    cases: Annotated[list[str] | None, typer.Argument(help="Case names (default: all)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """Run the literature validation cases and print the table."""
+    from myoaxis.validation import run_cases
+
+    outcomes = run_cases(cases or None)
+    if as_json:
+        typer.echo(json.dumps([o.as_dict() for o in outcomes], indent=2))
+    else:
+        width = max(len(o.name) for o in outcomes)
+        for o in outcomes:
+            mark = "PASS" if o.passed else "FAIL"
+            typer.echo(
+                f"{mark}  {o.name:<{width}}  {o.measured_text}  (band {o.band_text}; {o.citation})"
+            )
+    if not all(o.passed for o in outcomes):
+        raise typer.Exit(1)
+
+
+@app.command("list")
+def list_(what: Annotated[Listing, typer.Argument(help="What to list")]) -> None:
+    """List presets, conditions, steps, tests, outputs or muscles."""
+    from myoaxis.assess import TESTS
+    from myoaxis.conditions import condition_names, preset_names
+    from myoaxis.muscles import muscle_names
+    from myoaxis.outputs import table
+    from myoaxis.protocol import STEP_FORMS
+
+    if what is Listing.presets:
+        rows = [(p,) for p in preset_names()]
+    elif what is Listing.conditions:
+        rows = [(c,) for c in condition_names()] or [("(none yet)",)]
+    elif what is Listing.steps:
+        rows = [(form,) for form, _ in STEP_FORMS.values()]
+    elif what is Listing.tests:
+        rows = list(TESTS.items())
+    elif what is Listing.muscles:
+        rows = [(m,) for m in muscle_names()]
+    else:
+        rows = table()
+    for row in rows:
+        typer.echo("  ".join(str(c) for c in row))
+
+
+@app.command()
+def cite(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file")]) -> None:
+    """Print the references a scenario's run relies on."""
+    from myoaxis.core.citations import resolve, source_keys
+    from myoaxis.scenario import Scenario
+    from myoaxis.simulation import Simulation
+
+    sim = Simulation(Scenario.from_toml(scenario)).build()
+    keys = {k for prm in sim.body.params[0].params.values() for k in source_keys(prm.source)}
+    for c in resolve(keys):
+        typer.echo(f"[{c.key}] {c.format()}")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of scenario files."""
+    from myoaxis.scenario import Scenario
+
+    typer.echo(json.dumps(Scenario.json_schema(), indent=2))
+
+
+def main() -> None:
+    """Entry point: run the app, turning user errors into one-line messages and exit 2."""
+    try:
+        app(standalone_mode=False)
+    except MyoAxisError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        typer.echo("aborted", err=True)
+        sys.exit(130)
+    except Exception as exc:
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # a usage error from click
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

@@ -1,0 +1,66 @@
+"""The error hierarchy.
+
+Every mistake a user can make raises a subclass of :class:`MyoAxisError` whose message is one
+line that names *where* (file, key or step text) and *what was expected*. The command line turns
+these into exit status 2 without a traceback; anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+class MyoAxisError(Exception):
+    """Base class of errors caused by the user's input or by a failed simulation."""
+
+    exit_code = 2
+
+
+class ScenarioError(MyoAxisError):
+    """A scenario file or dictionary is invalid (syntax, unknown name, bad value)."""
+
+
+class ParameterError(MyoAxisError):
+    """A parameter file or override is invalid (missing field, wrong unit, unknown name)."""
+
+
+class ProtocolError(MyoAxisError):
+    """A protocol step string could not be parsed.
+
+    The message quotes the step, points at the offending word with a caret line and lists
+    what was expected there.
+    """
+
+    def __init__(self, step: str, position: int, expected: str, found: str | None = None):
+        self.step = step
+        self.position = position
+        self.expected = expected
+        found_txt = f"found {found!r}" if found else "found the end of the step"
+        pointer = " " * position + "^"
+        super().__init__(
+            f"cannot read step {step!r}: at column {position + 1} expected {expected}, "
+            f"{found_txt}\n    {step}\n    {pointer}"
+        )
+
+
+class SimulationError(MyoAxisError):
+    """The solver produced NaN/inf or blew up; the message names the state and the time."""
+
+    exit_code = 3
+
+
+def suggest(name: str, choices: Iterable[str]) -> str:
+    """Return ``" (did you mean 'x'?)"`` for the closest choice, or an empty string."""
+    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def unknown_name(kind: str, name: str, choices: Iterable[str], where: str = "") -> str:
+    """Format the standard 'unknown X' message with a close match and the valid names."""
+    choices = sorted(choices)
+    prefix = f"{where}: " if where else ""
+    return (
+        f"{prefix}unknown {kind} {name!r}{suggest(name, choices)}; "
+        f"expected one of: {', '.join(choices)}"
+    )

@@ -1,0 +1,16 @@
+"""The muscle groups and joints MyoAxis knows (one TOML file per group in ``data/muscles``)."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.resources import files
+
+JOINTS = ("elbow",)
+ELBOW_PAIR = ("elbow_flexors", "elbow_extensors")
+
+
+@cache
+def muscle_names() -> tuple[str, ...]:
+    """Names of the muscle groups shipped in ``data/muscles``."""
+    folder = files("myoaxis") / "data" / "muscles"
+    return tuple(sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml")))

@@ -1,0 +1,28 @@
+"""The table of output variables (``myoaxis list outputs``): name, units, layer, meaning."""
+
+from __future__ import annotations
+
+from myoaxis.slow import VARIABLES
+
+ACUTE_OUTPUTS: dict[str, tuple[str, str]] = {
+    "force": ("N", "muscle-group tendon force in the test posture"),
+    "excitation": ("1", "descending excitation of the motor-unit pool (fraction of maximum)"),
+    "activation": ("1", "pool force as a fraction of its maximal mean force"),
+    "angle": ("deg", "elbow flexion angle"),
+    "target_angle": ("deg", "elbow angle planned by the cortex (minimum jerk)"),
+    "torque": ("N*m", "net muscle torque about the elbow"),
+    "excitation_flexors": ("1", "excitation of the elbow-flexor pool after reciprocal inhibition"),
+    "excitation_extensors": (
+        "1",
+        "excitation of the elbow-extensor pool after reciprocal inhibition",
+    ),
+    "activation_flexors": ("1", "elbow-flexor pool activation"),
+    "activation_extensors": ("1", "elbow-extensor pool activation"),
+}
+
+
+def table() -> list[tuple[str, str, str, str]]:
+    """Rows ``(name, layer, units, long_name)`` of every output variable."""
+    rows = [(n, "acute", u, d) for n, (u, d) in ACUTE_OUTPUTS.items()]
+    rows += [(v.name, "slow", v.units, v.long_name) for v in VARIABLES]
+    return rows

@@ -1,0 +1,1 @@
+"""The body's parts as pure, batched kernels (leading axis = subject)."""

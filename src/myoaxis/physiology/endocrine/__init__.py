@@ -1,0 +1,1 @@
+"""Myokines and hormones of the slow layer."""

@@ -1,0 +1,1 @@
+"""Activation dynamics and the Hill-type muscle–tendon unit."""

@@ -1,0 +1,1 @@
+"""Joints moved by muscle–tendon units."""

@@ -1,0 +1,1 @@
+"""Motor cortex drive and the spinal motor-unit pool."""

@@ -1,0 +1,168 @@
+"""The step grammar, shared by scenario files, the CLI, the API and (later) the web page.
+
+Step forms (``<D>`` is a duration with a unit, e.g. ``90 s``, ``10 min``, ``2 days``)::
+
+    MVC <muscle>
+    Hold <muscle> at <X> %MVC for <D>
+    Ramp <muscle> from <A> to <B> %MVC over <D>
+    Move elbow to <X> deg over <D>
+    Rest for <D>
+
+Keywords are case-insensitive. A step that does not parse raises
+:class:`~myoaxis.core.errors.ProtocolError`, which quotes the step, points at the offending
+word and says what was expected there (with a close match for a misspelt name).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from myoaxis.core.errors import ProtocolError, suggest
+from myoaxis.core.units import parse_quantity
+from myoaxis.muscles import JOINTS, muscle_names
+from myoaxis.protocol.steps import MVC, Hold, Move, Ramp, Rest, Step
+
+_TOKEN = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|%\s*MVC|%|[A-Za-z_][A-Za-z0-9_]*|\S")
+
+
+@dataclass
+class _Cursor:
+    text: str
+    tokens: list[tuple[str, int]]
+    i: int = 0
+
+    def peek(self) -> tuple[str | None, int]:
+        if self.i < len(self.tokens):
+            return self.tokens[self.i]
+        return None, len(self.text)
+
+    def fail(self, expected: str, hint: str = "") -> ProtocolError:
+        tok, pos = self.peek()
+        return ProtocolError(self.text, pos, expected + hint, tok)
+
+    def word(self, word: str) -> None:
+        tok, _ = self.peek()
+        if tok is None or tok.lower() != word.lower():
+            raise self.fail(repr(word))
+        self.i += 1
+
+    def name(self, kind: str, choices: Sequence[str]) -> str:
+        tok, _ = self.peek()
+        if tok is None or tok not in choices:
+            hint = suggest(tok, choices) if tok else ""
+            raise self.fail(f"a {kind} ({', '.join(choices)})", hint)
+        self.i += 1
+        return tok
+
+    def number(self, what: str) -> float:
+        tok, _ = self.peek()
+        try:
+            value = float(tok) if tok is not None else None
+        except ValueError:
+            value = None
+        if value is None:
+            raise self.fail(what)
+        if value < 0:
+            raise self.fail(f"{what} >= 0 (negative values are not allowed)")
+        self.i += 1
+        return value
+
+    def percent_mvc(self, *, unit_required: bool = True) -> float:
+        _, pos = self.peek()
+        value = self.number("a percentage of MVC")
+        if value > 100:
+            raise ProtocolError(self.text, pos, "a percentage between 0 and 100 %MVC", f"{value:g}")
+        tok, _ = self.peek()
+        if tok is not None and tok.replace(" ", "") == "%MVC":
+            self.i += 1
+        elif unit_required:
+            raise self.fail("'%MVC'")
+        return value / 100.0
+
+    def duration(self) -> float:
+        _, pos = self.peek()
+        value = self.number("a duration")
+        unit, _ = self.peek()
+        if unit is None or not re.fullmatch(r"[A-Za-z_]+", unit):
+            raise self.fail("a time unit (s, min, h, day)")
+        self.i += 1
+        seconds = parse_quantity(f"{value} {unit}", "s", "duration", error=ValueError)
+        if seconds == 0:
+            raise ProtocolError(self.text, pos, "a duration > 0", f"{value:g} {unit}")
+        return seconds
+
+    def end(self) -> None:
+        tok, _ = self.peek()
+        if tok is not None:
+            raise self.fail("the end of the step")
+
+
+def _duration(c: _Cursor) -> float:
+    try:
+        return c.duration()
+    except ValueError:  # a unit that is not a time
+        tok, pos = c.tokens[c.i - 1]
+        raise ProtocolError(c.text, pos, "a time unit (s, min, h, day)", tok) from None
+
+
+def _mvc(c: _Cursor) -> Step:
+    return MVC(c.name("muscle", muscle_names()))
+
+
+def _hold(c: _Cursor) -> Step:
+    muscle = c.name("muscle", muscle_names())
+    c.word("at")
+    level = c.percent_mvc()
+    c.word("for")
+    return Hold(muscle, level, _duration(c))
+
+
+def _ramp(c: _Cursor) -> Step:
+    muscle = c.name("muscle", muscle_names())
+    c.word("from")
+    start = c.percent_mvc(unit_required=False)
+    c.word("to")
+    end = c.percent_mvc()
+    c.word("over")
+    return Ramp(muscle, start, end, _duration(c))
+
+
+def _move(c: _Cursor) -> Step:
+    joint = c.name("joint", JOINTS)
+    c.word("to")
+    angle = c.number("an angle")
+    c.word("deg")
+    c.word("over")
+    return Move(joint, angle, _duration(c))
+
+
+def _rest(c: _Cursor) -> Step:
+    c.word("for")
+    return Rest(_duration(c))
+
+
+STEP_FORMS: dict[str, tuple[str, Callable[[_Cursor], Step]]] = {
+    "MVC": ("MVC <muscle>", _mvc),
+    "Hold": ("Hold <muscle> at <X> %MVC for <duration>", _hold),
+    "Ramp": ("Ramp <muscle> from <A> to <B> %MVC over <duration>", _ramp),
+    "Move": ("Move elbow to <angle> deg over <duration>", _move),
+    "Rest": ("Rest for <duration>", _rest),
+}
+
+
+def parse_step(text: str) -> Step:
+    """Parse one step string into a typed :class:`~myoaxis.protocol.steps.Step`."""
+    if not isinstance(text, str):
+        raise ProtocolError(str(text), 0, "a step string")
+    tokens = [(m.group(), m.start()) for m in _TOKEN.finditer(text)]
+    cursor = _Cursor(text, tokens)
+    first, _ = cursor.peek()
+    keys = {k.lower(): k for k in STEP_FORMS}
+    if first is None or first.lower() not in keys:
+        raise cursor.fail(f"a step ({', '.join(STEP_FORMS)})", suggest(first or "", STEP_FORMS))
+    cursor.i += 1
+    step = STEP_FORMS[keys[first.lower()]][1](cursor)
+    cursor.end()
+    return step

@@ -1,0 +1,103 @@
+"""Results: an :class:`xarray.DataTree` with ``/slow``, ``/acute/<step-id>``, ``/assessments``
+and ``/events``, plus the summary JSON of the command line.
+
+Every variable carries CF ``units`` and ``long_name``; the root carries provenance (package
+version, scenario text, seed, parameter-set names and citation keys). Files are written to a
+temporary name in the target folder and renamed, so a failed write leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+RECORD_FIELDS = ("subject", "test", "muscle", "step", "time_s", "value", "unit")
+
+
+@dataclass
+class Record:
+    """One assessment or event (``kind`` for events, ``test`` for assessments)."""
+
+    fields: dict[str, Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: (v.item() if isinstance(v, np.generic) else v) for k, v in self.fields.items()}
+
+
+@dataclass
+class Results:
+    """What a run produced; ``tree`` is the xarray DataTree saved to NetCDF."""
+
+    tree: xr.DataTree
+    assessments: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def slow(self) -> xr.Dataset:
+        return self.tree["slow"].to_dataset()
+
+    def acute(self, step_id: str) -> xr.Dataset:
+        return self.tree[f"acute/{step_id}"].to_dataset()
+
+    @property
+    def acute_ids(self) -> list[str]:
+        return list(self.tree["acute"].children) if "acute" in self.tree.children else []
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "assessments": self.assessments,
+            "events": self.events,
+            "provenance": self.provenance,
+        }
+
+    def to_netcdf(self, path: str | Path) -> Path:
+        """Write the tree to NetCDF-4 (h5netcdf) atomically."""
+        return _atomic(Path(path), lambda tmp: self.tree.to_netcdf(tmp, engine="h5netcdf"))
+
+    def write_summary(self, path: str | Path) -> Path:
+        text = json.dumps(self.summary(), indent=2, sort_keys=False)
+        return _atomic(Path(path), lambda tmp: Path(tmp).write_text(text + "\n"))
+
+    @classmethod
+    def open(cls, path: str | Path) -> xr.DataTree:
+        """Open a saved results file as a DataTree."""
+        return xr.open_datatree(path, engine="h5netcdf")
+
+
+def _atomic(path: Path, write) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def records_dataset(records: list[dict[str, Any]], long_name: str) -> xr.Dataset:
+    """A table of records as a Dataset with one ``record`` dimension."""
+    keys: list[str] = []
+    for r in records:
+        keys += [k for k in r if k not in keys]
+    data = {}
+    for k in keys:
+        column = [r.get(k) for r in records]
+        numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in column)
+        data[k] = ("record", np.array(column, dtype=float if numeric else str))
+    ds = xr.Dataset(data, attrs={"long_name": long_name})
+    for k in ds.data_vars:
+        ds[k].attrs["long_name"] = k.replace("_", " ")
+        if k == "time_s":
+            ds[k].attrs["units"] = "s"
+    return ds

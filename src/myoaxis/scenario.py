@@ -1,0 +1,210 @@
+"""The scenario file: who (subject), what happens (protocol) and what to keep (outputs).
+
+A scenario is a pydantic model, loaded from and saved to TOML; ``myoaxis schema`` prints its
+JSON Schema. Validation errors become one-line :class:`~myoaxis.core.errors.ScenarioError`
+messages that name the file and the key.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from myoaxis.core.errors import ProtocolError, ScenarioError, unknown_name
+from myoaxis.core.units import parse_quantity
+from myoaxis.protocol import Step, parse_step
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Subject(_Model):
+    """One person: a preset scaled to sex and age, plus conditions and parameter overrides."""
+
+    preset: str = "healthy_adult"
+    sex: Literal["female", "male"] = "female"
+    age_years: float = Field(35.0, gt=0, le=120)
+    body_mass_kg: float = Field(70.0, gt=0, le=400)
+    conditions: list[str] = []
+    overrides: dict[str, str | float] = {}
+
+
+class StepEntry(_Model):
+    step: str
+
+
+class RepeatEntry(_Model):
+    repeat: int | str
+    steps: list[str] = Field(min_length=1)
+
+    @field_validator("repeat")
+    @classmethod
+    def _count(cls, v: int | str) -> int | str:
+        if isinstance(v, int) and v < 1:
+            raise ValueError("repeat must be a positive count")
+        return v
+
+
+class Model(_Model):
+    """Model options: how the fast layer drives the muscles."""
+
+    motor_units: Literal["spiking", "mean_field"] = "spiking"
+
+
+class Outputs(_Model):
+    acute: list[str] = ["force", "excitation", "angle", "torque"]
+    slow: list[str] = ["il6_plasma"]
+    slow_period: str = "10 s"
+
+
+class Scenario(_Model):
+    """A whole simulation: subject, protocol and outputs (``schema_version = 1``)."""
+
+    schema_version: Literal[1] = 1
+    name: str = "unnamed scenario"
+    seed: int = 0
+    subject: Subject = Subject()
+    model: Model = Model()
+    protocol: list[StepEntry | RepeatEntry] = Field(min_length=1)
+    outputs: Outputs = Outputs()
+    source: str | None = Field(default=None, exclude=True)  # file the scenario came from
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Scenario:
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ScenarioError(f"{path}: cannot read the scenario ({exc.strerror})") from None
+        return cls.from_toml_text(text, str(path))
+
+    @classmethod
+    def from_toml_text(cls, text: str, where: str = "<scenario>") -> Scenario:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ScenarioError(f"{where}: invalid TOML ({exc})") from None
+        return cls.from_dict(data, where)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], where: str = "<scenario>") -> Scenario:
+        try:
+            scenario = cls.model_validate({**data, "source": where})
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            key = ".".join(str(p) for p in err["loc"] if not str(p).endswith("Entry")) or "(top)"
+            raise ScenarioError(f"{where}: {key}: {err['msg']}") from None
+        scenario.check(where)
+        return scenario
+
+    def check(self, where: str) -> None:
+        """Semantic checks beyond the schema: names, units and step strings."""
+        from myoaxis.conditions import preset_names
+        from myoaxis.slow import VARIABLES
+
+        if self.subject.preset not in preset_names():
+            raise ScenarioError(
+                unknown_name(
+                    "preset", self.subject.preset, preset_names(), f"{where}: subject.preset"
+                )
+            )
+        period = parse_quantity(
+            self.outputs.slow_period, "s", f"{where}: outputs.slow_period", error=ScenarioError
+        )
+        if period <= 0:
+            raise ScenarioError(f"{where}: outputs.slow_period must be > 0")
+        names = {v.name for v in VARIABLES}
+        for out in self.outputs.slow:
+            if out not in names:
+                raise ScenarioError(
+                    unknown_name("slow output", out, names, f"{where}: outputs.slow")
+                )
+        from myoaxis.outputs import ACUTE_OUTPUTS
+
+        for out in self.outputs.acute:
+            if out not in ACUTE_OUTPUTS:
+                raise ScenarioError(
+                    unknown_name("acute output", out, ACUTE_OUTPUTS, f"{where}: outputs.acute")
+                )
+        self.steps(where)
+
+    def steps(self, where: str = "") -> list[Step]:
+        """The protocol expanded into a flat list of typed steps."""
+        where = where or self.source or "<scenario>"
+        out: list[Step] = []
+        for i, entry in enumerate(self.protocol):
+            if isinstance(entry, StepEntry):
+                out.append(_parse(entry.step, f"{where}: protocol[{i}].step"))
+            else:
+                count = _repeat_count(entry.repeat, f"{where}: protocol[{i}].repeat")
+                block = [
+                    _parse(s, f"{where}: protocol[{i}].steps[{j}]")
+                    for j, s in enumerate(entry.steps)
+                ]
+                out += block * count
+        return out
+
+    @property
+    def slow_period(self) -> float:
+        return parse_quantity(
+            self.outputs.slow_period, "s", "outputs.slow_period", error=ScenarioError
+        )
+
+    def to_toml(self) -> str:
+        """The scenario as TOML text (round-trips through :meth:`from_toml_text`)."""
+        return _dump_toml(self.model_dump(exclude_none=True))
+
+    @classmethod
+    def json_schema(cls) -> dict[str, Any]:
+        return cls.model_json_schema()
+
+
+def _parse(text: str, where: str) -> Step:
+    try:
+        return parse_step(text)
+    except ProtocolError as exc:
+        raise ScenarioError(f"{where}: {exc}") from None
+
+
+def _repeat_count(value: int | str, where: str) -> int:
+    if isinstance(value, int):
+        return value
+    words = value.split()
+    if len(words) == 2 and words[1] == "times" and words[0].isdigit() and int(words[0]) > 0:
+        return int(words[0])
+    raise ScenarioError(
+        f"{where}: {value!r} is not a repeat count; expected e.g. 3 or '3 times' "
+        "(weekly schedules come in a later version)"
+    )
+
+
+def _toml_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int | float):
+        return repr(v)
+    if isinstance(v, str):
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(v, list):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{ " + ", ".join(f"{_key(k)} = {_toml_value(x)}" for k, x in v.items()) + " }"
+    raise TypeError(f"cannot write {type(v).__name__} to TOML")
+
+
+def _key(k: str) -> str:
+    return k if k.replace("_", "").replace("-", "").isalnum() else _toml_value(k)
+
+
+def _dump_toml(data: dict[str, Any]) -> str:
+    lines = [f"{k} = {_toml_value(v)}" for k, v in data.items() if not isinstance(v, dict | list)]
+    for key, table in data.items():
+        if isinstance(table, dict):
+            lines += ["", f"[{key}]"] + [f"{_key(k)} = {_toml_value(v)}" for k, v in table.items()]
+    for entry in data.get("protocol", []):
+        lines += ["", "[[protocol]]"] + [f"{k} = {_toml_value(v)}" for k, v in entry.items()]
+    return "\n".join(lines) + "\n"
