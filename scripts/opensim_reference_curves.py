@@ -3,7 +3,7 @@
 
 This script evaluates the state-free curve methods of OpenSim's
 ``DeGrooteFregly2016Muscle`` on fine grids and writes them to
-``tests/data/opensim/degroote2016_curves.csv``.  The CSV is the oracle that
+``src/myoaxis/data/reference/opensim_degroote2016_curves.csv``.  The CSV is the oracle that
 MyoAxis' own NumPy implementation of the De Groote, Kinney, Rao & Fregly (2016)
 curves (Ann Biomed Eng 44:2922-2936) is tested against; OpenSim itself is *not*
 a dependency of MyoAxis or of its test suite.
@@ -67,7 +67,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_OUTPUT = REPO_ROOT / "tests" / "data" / "opensim" / "degroote2016_curves.csv"
+DEFAULT_OUTPUT = (
+    REPO_ROOT / "src" / "myoaxis" / "data" / "reference" / "opensim_degroote2016_curves.csv"
+)
 
 # Properties of DeGrooteFregly2016Muscle (and its Muscle base class) that are
 # recorded in the CSV header.  Only the last group affects the curves written

@@ -1,1 +1,12 @@
-"""placeholder"""
+"""Validation cases: a published result, the simulation that reproduces it, and a pass band.
+
+``myoaxis validate`` runs every registered case (:data:`CASES`) and prints measured value, band
+and citation. Cases live in :mod:`myoaxis.validation.motor` (motor pathway) and
+:mod:`myoaxis.validation.muscle` (muscle–tendon and strength norms).
+"""
+
+# Importing the case modules registers their cases.
+from myoaxis.validation import motor, muscle  # noqa: F401
+from myoaxis.validation.registry import CASES, Outcome, ValidationCase, register, run_cases
+
+__all__ = ["CASES", "Outcome", "ValidationCase", "register", "run_cases"]

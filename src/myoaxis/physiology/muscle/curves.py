@@ -15,7 +15,8 @@ Smooth analytic curves (constants as in OpenSim's ``DeGrooteFregly2016Muscle``, 
   :math:`k_T = \ln((1 + c_3)/c_1)/\varepsilon_T`.
 
 ``tests/test_mtu_curves.py`` compares every curve with OpenSim 4.6's own values
-(``tests/data/opensim/degroote2016_curves.csv``, made by ``scripts/opensim_reference_curves.py``).
+(``data/reference/opensim_degroote2016_curves.csv``, made by
+``scripts/opensim_reference_curves.py``).
 """
 
 from __future__ import annotations
