@@ -31,6 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit, prange
 
 from myoaxis.core.errors import ParameterError
 from myoaxis.core.rng import SubjectRNG
@@ -140,16 +141,18 @@ def recruited_fraction(props: PoolProperties, u: np.ndarray) -> np.ndarray:
 
 @dataclass
 class PoolState:
-    """Mutable state of a batch of pools: next spike times and twitch states ``A``, ``C``."""
+    """Mutable state of a batch of pools: next spike times, twitch states ``A``, ``C`` and
+    each unit's buffer of standard-normal draws (from its subject's own stream)."""
 
     next_spike: np.ndarray  # s; +inf while a unit is silent
     a: np.ndarray
     c: np.ndarray
-    z: np.ndarray  # (subjects, units, K) buffered standard normal draws
-    z_index: np.ndarray  # (subjects, units) int
+    z: np.ndarray  # (subjects, units, K) buffered standard normal draws, clipped at 3.9
+    z_index: np.ndarray  # (subjects, units) next unused draw
+    checked_until: float = -np.inf  # time up to which every unit has enough draws
 
     @classmethod
-    def rest(cls, props: PoolProperties, buffer: int = 32) -> PoolState:
+    def rest(cls, props: PoolProperties, buffer: int = 64) -> PoolState:
         shape = props.threshold.shape
         return cls(
             next_spike=np.full(shape, np.inf),
@@ -160,18 +163,23 @@ class PoolState:
         )
 
 
-def _draw_z(state: PoolState, rng: SubjectRNG, fire: np.ndarray) -> np.ndarray:
-    """Next buffered z-score for each firing unit; refills only the subjects that run dry."""
+def _refill(state: PoolState, props: PoolProperties, rng: SubjectRNG, t: float) -> None:
+    """Top up the draws of units that might run out before ``t + horizon``.
+
+    A unit fires at most once per ``(1 - 3.9 CV)/PFR`` seconds, so with half a buffer left
+    it cannot run dry within ``horizon``. Which units are refilled depends only on their own
+    subject's state, so a subject's draws do not depend on the batch it is in.
+    """
     k = state.z.shape[2]
-    empty = np.flatnonzero((fire & (state.z_index >= k)).any(axis=1))
-    if empty.size:
-        sub = rng.subset(empty)
-        state.z[empty] = np.clip(sub.normal((empty.size, *state.z.shape[1:])), -_Z_CLIP, _Z_CLIP)
-        state.z_index[empty] = 0
-    idx = np.minimum(state.z_index, k - 1)
-    z = np.take_along_axis(state.z, idx[..., None], axis=2)[..., 0]
-    state.z_index += fire
-    return z
+    low = (k - state.z_index) < k // 2
+    subjects = np.flatnonzero(low.any(axis=1))
+    for s in subjects:  # one call per subject that needs draws, not per unit or step
+        units = np.flatnonzero(low[s])
+        draws = rng.generators[s].standard_normal((units.size, k))
+        state.z[s, units] = np.clip(draws, -_Z_CLIP, _Z_CLIP)
+        state.z_index[s, units] = 0
+    fastest = (props.peak_rate / (1.0 - _Z_CLIP * props.isi_cv)).max()
+    state.checked_until = t + (k // 2 - 1) / fastest
 
 
 def advance(
@@ -182,38 +190,103 @@ def advance(
     h: float,
     rng: SubjectRNG,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Advance the pools over ``(t, t + h]`` at excitation ``u`` (held over the step).
+    """Advance the pools over ``n`` steps of ``h`` from ``t``.
 
-    Returns ``(activation, spikes)``: normalised pool force at ``t + h``, shape
-    ``(subjects,)``, and the number of spikes each unit fired in the step
+    ``u`` is the excitation, shape ``(subjects,)`` for one step or ``(subjects, n)``, held
+    constant within each step. Returns the normalised pool force at the end of each step,
+    ``(subjects,)`` or ``(subjects, n)``, and the spikes each unit fired,
     ``(subjects, units)``.
     """
-    rate = firing_rate(props, u)
-    on = rate > 0.0
-    state.next_spike[~on] = np.inf
-    recruited = on & np.isinf(state.next_spike)
-    state.next_spike[recruited] = t  # a newly recruited unit fires at once (FWP 1993)
+    u = np.asarray(u, dtype=float)
+    single = u.ndim == 1
+    u2 = u[:, None] if single else u
+    n = u2.shape[1]
+    force = np.empty(u2.shape)
+    spikes = np.zeros(props.threshold.shape, dtype=np.int64)
+    k = 0
+    while k < n:
+        if t + (k + 1) * h > state.checked_until:
+            _refill(state, props, rng, t + k * h)
+        steps = min(n - k, max(1, int((state.checked_until - (t + k * h)) / h)))
+        _kernel(
+            state.next_spike,
+            state.a,
+            state.c,
+            state.z,
+            state.z_index,
+            props.threshold,
+            props.peak_rate,
+            props.min_rate,
+            props.rate_gain,
+            props.e_max[:, 0],
+            props.twitch_peak,
+            props.contraction_time,
+            props.isi_cv,
+            u2[:, k : k + steps],
+            t + k * h,
+            h,
+            force[:, k : k + steps],
+            spikes,
+        )
+        k += steps
+    return (force[:, 0] if single else force), spikes
 
-    ct = props.contraction_time
-    r = np.exp(-h / ct)
-    state.c = (state.c + state.a * h) * r
-    state.a = state.a * r
 
-    gain = fusion_gain(ct * rate)
-    end = t + h
-    spikes = np.zeros(rate.shape, dtype=np.int64)
-    fire = state.next_spike <= end
-    while fire.any():
-        delta = np.where(fire, end - state.next_spike, 0.0)
-        w = np.where(fire, gain * np.exp(-delta / ct), 0.0)
-        state.a += w
-        state.c += w * delta
-        z = _draw_z(state, rng, fire)
-        with np.errstate(divide="ignore"):
-            isi = (1.0 + props.isi_cv * z) / rate
-        state.next_spike = np.where(fire, state.next_spike + isi, state.next_spike)
-        spikes += fire
-        fire = state.next_spike <= end
-
-    force = (props.twitch_peak * np.e / ct * state.c).sum(axis=1)
-    return force, spikes
+@njit(cache=True, parallel=True)
+def _kernel(
+    next_spike,
+    a,
+    c,
+    z,
+    z_index,
+    threshold,
+    peak_rate,
+    min_rate,
+    rate_gain,
+    e_max,
+    twitch_peak,
+    ct,
+    isi_cv,
+    u,
+    t0,
+    h,
+    force,
+    spikes,
+):  # pragma: no cover - compiled
+    """The pool's inner loop (see the module docstring); fills ``force`` and ``spikes``."""
+    n_sub, n_units = threshold.shape
+    for s in prange(n_sub):  # subjects are independent: one thread each
+        decay = np.exp(-h / ct[s])
+        gain = twitch_peak[s] * np.e / ct[s]
+        for k in range(u.shape[1]):
+            t = t0 + k * h
+            end = t + h
+            e = u[s, k] * e_max[s]
+            total = 0.0
+            for i in range(n_units):
+                c[s, i] = (c[s, i] + a[s, i] * h) * decay[i]
+                a[s, i] = a[s, i] * decay[i]
+                if e < threshold[s, i]:
+                    next_spike[s, i] = np.inf
+                else:
+                    if next_spike[s, i] == np.inf:
+                        next_spike[s, i] = t  # a newly recruited unit fires at once
+                    if next_spike[s, i] <= end:  # rate and fusion gain are needed at spikes
+                        T = ct[s, i]
+                        rate = min(
+                            rate_gain[s, i] * (e - threshold[s, i]) + min_rate[s, i],
+                            peak_rate[s, i],
+                        )
+                        x = T * rate
+                        g = 1.0 if x <= 0.4 else (1.0 - np.exp(-2.0 * x**3)) / x / _S04
+                        while next_spike[s, i] <= end:
+                            delta = end - next_spike[s, i]
+                            w = g * np.exp(-delta / T)
+                            a[s, i] += w
+                            c[s, i] += w * delta
+                            zi = z[s, i, z_index[s, i]]
+                            z_index[s, i] += 1
+                            next_spike[s, i] += (1.0 + isi_cv[s, i] * zi) / rate
+                            spikes[s, i] += 1
+                total += gain[i] * c[s, i]
+            force[s, k] = total
