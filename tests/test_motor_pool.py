@@ -35,7 +35,7 @@ def test_single_twitch_is_exact_at_any_step(h):
     force, spikes = motor_pool.advance(state, p, np.full((1, n), u), 0.0, h, rng_for(3))
     t = np.arange(1, n + 1) * h
     tp, ct = p.twitch_peak[0, 0], p.contraction_time[0, 0]
-    g = motor_pool.fusion_gain(ct * 8.0)
+    g = motor_pool.fusion_gain(ct * motor_pool.firing_rate(p, np.array([u]))[0, 0])
     assert spikes.sum() == 1
     assert np.allclose(force[0], g * tp * t / ct * np.exp(1 - t / ct), rtol=1e-9, atol=0)
 
@@ -45,7 +45,8 @@ def test_recruitment_is_by_size():
     u = np.linspace(0, 1, 101)
     counts = [motor_pool.recruited_fraction(p, np.array([x]))[0] for x in u]
     assert np.all(np.diff(counts) >= 0)
-    assert np.all(np.diff(p.threshold[0]) > 0) and np.all(np.diff(p.twitch_peak[0]) > 0)
+    assert np.all(np.diff(p.threshold[0]) > 0)
+    assert np.all(np.diff(p.twitch_peak[0]) > 0)
 
 
 @settings(max_examples=40, deadline=None)
