@@ -108,7 +108,6 @@ def test_summary_has_the_mvc_record(ran):
 
 
 @pytest.mark.e2e
-@pytest.mark.xfail(strict=True, reason="results.py _atomic keeps mkstemp's 0600 mode")
 def test_results_files_follow_the_umask(ran):
     for name in ("out.nc", "summary.json"):
         assert oct((ran / name).stat().st_mode & 0o777) == oct(0o644)
@@ -183,7 +182,6 @@ def test_validate_unknown_case_exits_2(monkeypatch, capsys):
     assert err.startswith("error: unknown validation case 'some_unknown_case'; expected one of:")
 
 
-@pytest.mark.xfail(strict=True, reason="cli.py main() ignores the code app() returns on Exit")
 def test_validate_failure_exits_1(monkeypatch, capsys):
     failed = SimpleNamespace(
         name="fake", passed=False, measured_text="1", band_text="2-3", citation="nobody"

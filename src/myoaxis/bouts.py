@@ -176,7 +176,8 @@ def elbow_move(
     """Move the elbow from ``theta0`` (rad, per subject) to ``theta1`` along a minimum-jerk path.
 
     The cortex turns the planned angle into a torque demand (PD + gravity feed-forward), splits
-    it between flexors and extensors with co-contraction, Ia reciprocal inhibition shapes the
+    it between flexors and extensors with co-contraction, converts each side's force share into
+    excitation through its internal model of the pool, Ia reciprocal inhibition shapes the
     pools' excitation, and the heads' forces move the joint. The bout lasts ``duration`` plus
     ``settle`` seconds.
     """
@@ -199,8 +200,10 @@ def elbow_move(
         demand = (
             kp * (goal - theta) + kd * (goal_vel - omega) + elbow.gravity_torque(body.elbow, goal)
         )
-        u_f, u_e = spinal.antagonist_commands(demand, capacity[0], capacity[1], co)
-        u_f, u_e = spinal.reciprocal_inhibition(u_f, u_e, w_ri)
+        share_f, share_e = spinal.torque_shares(demand, capacity[0], capacity[1], co)
+        u_f, u_e = spinal.reciprocal_inhibition(
+            flex.feedforward(share_f), ext.feedforward(share_e), w_ri
+        )
         torque = np.zeros(body.n_subjects)
         acts = []
         for i, (m, drive, u, sign) in enumerate(

@@ -141,9 +141,11 @@ def schema() -> None:
 def main() -> None:
     """Entry point: run the app, turning user errors into one-line messages and exit 2."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except MyoAxisError as exc:
         typer.echo(f"error: {exc}", err=True)
+        if getattr(exc, "detail", "") and sys.stderr.isatty():
+            typer.echo(exc.detail, err=True)
         sys.exit(exc.exit_code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
@@ -155,3 +157,4 @@ def main() -> None:
             exc.show()
             sys.exit(exc.exit_code)
         raise
+    sys.exit(code or 0)

@@ -7,11 +7,13 @@ messages that name the file and the key.
 
 from __future__ import annotations
 
+import json
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from myoaxis.core.errors import ProtocolError, ScenarioError, unknown_name
 from myoaxis.core.units import parse_quantity
@@ -33,20 +35,22 @@ class Subject(_Model):
     overrides: dict[str, str | float] = {}
 
 
-class StepEntry(_Model):
-    step: str
+class ProtocolEntry(_Model):
+    """One ``[[protocol]]`` table: either ``step`` or ``repeat`` with ``steps``."""
 
+    step: str | None = None
+    repeat: int | str | None = None
+    steps: list[str] | None = None
 
-class RepeatEntry(_Model):
-    repeat: int | str
-    steps: list[str] = Field(min_length=1)
-
-    @field_validator("repeat")
-    @classmethod
-    def _count(cls, v: int | str) -> int | str:
-        if isinstance(v, int) and v < 1:
-            raise ValueError("repeat must be a positive count")
-        return v
+    @model_validator(mode="after")
+    def _one_form(self) -> ProtocolEntry:
+        if self.step is not None and (self.repeat is not None or self.steps is not None):
+            raise ValueError("give either 'step' or 'repeat' with 'steps', not both")
+        if self.step is None and (self.repeat is None or not self.steps):
+            raise ValueError("expected 'step = \"...\"' or 'repeat = N' with 'steps = [...]'")
+        if isinstance(self.repeat, bool) or (isinstance(self.repeat, int) and self.repeat < 1):
+            raise ValueError(f"repeat must be a positive count, not {self.repeat!r}")
+        return self
 
 
 class Model(_Model):
@@ -69,7 +73,7 @@ class Scenario(_Model):
     seed: int = 0
     subject: Subject = Subject()
     model: Model = Model()
-    protocol: list[StepEntry | RepeatEntry] = Field(min_length=1)
+    protocol: list[ProtocolEntry] = Field(min_length=1)
     outputs: Outputs = Outputs()
     source: str | None = Field(default=None, exclude=True)  # file the scenario came from
 
@@ -95,9 +99,7 @@ class Scenario(_Model):
         try:
             scenario = cls.model_validate({**data, "source": where})
         except ValidationError as exc:
-            err = exc.errors()[0]
-            key = ".".join(str(p) for p in err["loc"] if not str(p).endswith("Entry")) or "(top)"
-            raise ScenarioError(f"{where}: {key}: {err['msg']}") from None
+            raise ScenarioError(_explain(exc.errors()[0], where)) from None
         scenario.check(where)
         return scenario
 
@@ -137,7 +139,7 @@ class Scenario(_Model):
         where = where or self.source or "<scenario>"
         out: list[Step] = []
         for i, entry in enumerate(self.protocol):
-            if isinstance(entry, StepEntry):
+            if entry.step is not None:
                 out.append(_parse(entry.step, f"{where}: protocol[{i}].step"))
             else:
                 count = _repeat_count(entry.repeat, f"{where}: protocol[{i}].repeat")
@@ -161,6 +163,25 @@ class Scenario(_Model):
     @classmethod
     def json_schema(cls) -> dict[str, Any]:
         return cls.model_json_schema()
+
+
+def _explain(err: dict[str, Any], where: str) -> str:
+    """One line for the first pydantic error, with valid keys for an unknown one."""
+    loc = [str(p) for p in err["loc"]]
+    key = ".".join(loc).replace(".protocol.", ".protocol").replace("protocol.", "protocol")
+    key = re.sub(r"protocol(\d+)", r"protocol[\1]", key) or "(top)"
+    if err["type"] == "extra_forbidden":
+        model: type[BaseModel] = Scenario
+        for part in loc[:-1]:
+            field = model.model_fields.get(part)
+            inner = getattr(field, "annotation", None) if field else None
+            if isinstance(inner, type) and issubclass(inner, BaseModel):
+                model = inner
+            elif part.isdigit() or part == "protocol":
+                model = ProtocolEntry
+        valid = [f for f in model.model_fields if f != "source"]
+        return f"{where}: {unknown_name('key', loc[-1], valid, '.'.join(loc[:-1]) or 'top level')}"
+    return f"{where}: {key}: {err['msg'].removeprefix('Value error, ')}"
 
 
 def _parse(text: str, where: str) -> Step:
@@ -188,7 +209,7 @@ def _toml_value(v: Any) -> str:
     if isinstance(v, int | float):
         return repr(v)
     if isinstance(v, str):
-        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return json.dumps(v, ensure_ascii=False)  # JSON string escapes are valid TOML
     if isinstance(v, list):
         return "[" + ", ".join(_toml_value(x) for x in v) + "]"
     if isinstance(v, dict):

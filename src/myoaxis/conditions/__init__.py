@@ -48,13 +48,13 @@ def preset(name: str) -> ParameterSet:
     return ParameterSet.from_toml(_DATA / "presets" / f"{name}.toml", prefix="preset")
 
 
-def strength_age_factor(p: ParameterSet, sex: str, age: float) -> float:
+def strength_age_factor(p: ParameterSet, sex: str, age: float, where: str = "") -> float:
     """Median grip strength at ``age`` relative to the peak median of that sex (Dodds 2014)."""
     ages = p["preset.strength_by_age.ages"].array()
     median = p[f"preset.strength_by_age.{sex}_median"].array()
     if not ages[0] <= age <= ages[-1]:
         raise ScenarioError(
-            f"subject.age_years: {age:g} is outside the preset's strength table "
+            f"{where}subject.age_years: {age:g} is outside the preset's strength table "
             f"({ages[0]:g}-{ages[-1]:g} years)"
         )
     return float(np.interp(age, ages, median) / median.max())
@@ -66,20 +66,21 @@ def subject_parameters(
     age_years: float,
     conditions: tuple[str, ...] = (),
     overrides: dict[str, str | float] | None = None,
-    where: str = "subject.overrides",
+    where: str = "",
 ) -> ParameterSet:
-    """The resolved parameter set of one subject."""
+    """The resolved parameter set of one subject; ``where`` prefixes messages (a file name)."""
+    pre = f"{where}: " if where else ""
     if sex not in SEXES:
-        raise ScenarioError(unknown_name("sex", sex, SEXES, "subject.sex"))
+        raise ScenarioError(unknown_name("sex", sex, SEXES, f"{pre}subject.sex"))
     for c in conditions:
         if c not in condition_names():
             raise ScenarioError(
                 unknown_name(
-                    "condition", c, condition_names() or ("(none yet)",), "subject.conditions"
+                    "condition", c, condition_names() or ("(none yet)",), f"{pre}subject.conditions"
                 )
             )
     params = base_parameters().merged(preset(preset_name))
-    factor = strength_age_factor(params, sex, age_years)
+    factor = strength_age_factor(params, sex, age_years, pre)
     scaled = {}
     for m in muscle_names():
         f0 = params.value(f"muscle.{m}.max_isometric_force") * factor
@@ -87,4 +88,4 @@ def subject_parameters(
             f0 *= params.value(f"muscle.{m}.sex_strength_ratio")
         scaled[f"muscle.{m}.max_isometric_force"] = f0
     params = params.with_values(scaled, source="dodds2014")
-    return params.overridden(overrides or {}, where)
+    return params.overridden(overrides or {}, f"{pre}subject.overrides")

@@ -15,6 +15,7 @@ class MyoAxisError(Exception):
     """Base class of errors caused by the user's input or by a failed simulation."""
 
     exit_code = 2
+    detail = ""  # optional extra lines (e.g. a caret under a word), shown on a terminal
 
 
 class ScenarioError(MyoAxisError):
@@ -28,8 +29,8 @@ class ParameterError(MyoAxisError):
 class ProtocolError(MyoAxisError):
     """A protocol step string could not be parsed.
 
-    The message quotes the step, points at the offending word with a caret line and lists
-    what was expected there.
+    The one-line message quotes the step, names the column and the offending word and lists
+    what was expected there; ``detail`` holds the step with a caret under that word.
     """
 
     def __init__(self, step: str, position: int, expected: str, found: str | None = None):
@@ -37,10 +38,9 @@ class ProtocolError(MyoAxisError):
         self.position = position
         self.expected = expected
         found_txt = f"found {found!r}" if found else "found the end of the step"
-        pointer = " " * position + "^"
+        self.detail = f"    {step}\n    {' ' * position}^"
         super().__init__(
-            f"cannot read step {step!r}: at column {position + 1} expected {expected}, "
-            f"{found_txt}\n    {step}\n    {pointer}"
+            f"cannot read step {step!r}: at column {position + 1} expected {expected}, {found_txt}"
         )
 
 

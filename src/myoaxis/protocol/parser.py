@@ -15,6 +15,7 @@ word and says what was expected there (with a close match for a misspelt name).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -62,7 +63,7 @@ class _Cursor:
             value = float(tok) if tok is not None else None
         except ValueError:
             value = None
-        if value is None:
+        if value is None or not math.isfinite(value):
             raise self.fail(what)
         if value < 0:
             raise self.fail(f"{what} >= 0 (negative values are not allowed)")
@@ -70,6 +71,7 @@ class _Cursor:
         return value
 
     def percent_mvc(self, *, unit_required: bool = True) -> float:
+        """A percentage of MVC (0-100), returned as a percentage."""
         _, pos = self.peek()
         value = self.number("a percentage of MVC")
         if value > 100:
@@ -79,7 +81,7 @@ class _Cursor:
             self.i += 1
         elif unit_required:
             raise self.fail("'%MVC'")
-        return value / 100.0
+        return value
 
     def duration(self) -> float:
         _, pos = self.peek()

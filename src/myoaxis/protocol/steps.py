@@ -5,16 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def number(x: float) -> str:
+    """Shortest text that reads back to exactly ``x`` (``40``, ``12.5``, ``1e-05``)."""
+    return repr(float(x)).removesuffix(".0")
+
+
 def format_duration(seconds: float) -> str:
     """Shortest exact rendering of a duration: ``90 s``, ``10 min``, ``2 h``, ``3 day``."""
     for unit, size in (("day", 86400.0), ("h", 3600.0), ("min", 60.0)):
         if seconds >= size and (seconds / size).is_integer():
-            return f"{seconds / size:g} {unit}"
-    return f"{seconds:g} s"
-
-
-def _pct(fraction: float) -> str:
-    return f"{100 * fraction:g}"
+            return f"{number(seconds / size)} {unit}"
+    return f"{number(seconds)} s"
 
 
 @dataclass(frozen=True)
@@ -53,12 +54,17 @@ class MVC(Step):
 
 @dataclass(frozen=True)
 class Hold(Step):
-    """Hold ``level`` (fraction of MVC) for ``seconds`` under closed-loop cortical control."""
+    """Hold ``percent`` of MVC for ``seconds`` under closed-loop cortical control."""
 
     muscle: str
-    level: float
+    percent: float
     seconds: float
     kind = "Hold"
+
+    @property
+    def level(self) -> float:
+        """Target as a fraction of MVC."""
+        return self.percent / 100.0
 
     @property
     def duration(self) -> float:
@@ -69,18 +75,27 @@ class Hold(Step):
         return f"hold_{self.muscle}"
 
     def __str__(self) -> str:
-        return f"Hold {self.muscle} at {_pct(self.level)} %MVC for {format_duration(self.seconds)}"
+        over = format_duration(self.seconds)
+        return f"Hold {self.muscle} at {number(self.percent)} %MVC for {over}"
 
 
 @dataclass(frozen=True)
 class Ramp(Step):
-    """Track a force ramp from ``start`` to ``end`` (fractions of MVC) over ``seconds``."""
+    """Track a force ramp from ``start_percent`` to ``end_percent`` of MVC over ``seconds``."""
 
     muscle: str
-    start: float
-    end: float
+    start_percent: float
+    end_percent: float
     seconds: float
     kind = "Ramp"
+
+    @property
+    def start(self) -> float:
+        return self.start_percent / 100.0
+
+    @property
+    def end(self) -> float:
+        return self.end_percent / 100.0
 
     @property
     def duration(self) -> float:
@@ -91,10 +106,8 @@ class Ramp(Step):
         return f"ramp_{self.muscle}"
 
     def __str__(self) -> str:
-        return (
-            f"Ramp {self.muscle} from {_pct(self.start)} to {_pct(self.end)} %MVC "
-            f"over {format_duration(self.seconds)}"
-        )
+        start, end = number(self.start_percent), number(self.end_percent)
+        return f"Ramp {self.muscle} from {start} to {end} %MVC over {format_duration(self.seconds)}"
 
 
 @dataclass(frozen=True)
@@ -115,7 +128,8 @@ class Move(Step):
         return f"move_{self.joint}"
 
     def __str__(self) -> str:
-        return f"Move {self.joint} to {self.angle_deg:g} deg over {format_duration(self.seconds)}"
+        over = format_duration(self.seconds)
+        return f"Move {self.joint} to {number(self.angle_deg)} deg over {over}"
 
 
 @dataclass(frozen=True)

@@ -22,12 +22,13 @@ def reciprocal_inhibition(u_flexor, u_extensor, weight):
     )
 
 
-def antagonist_commands(torque_demand, flexor_capacity, extensor_capacity, cocontraction):
-    """Split a joint-torque demand into flexor and extensor commands plus co-contraction.
+def torque_shares(torque_demand, flexor_capacity, extensor_capacity, cocontraction):
+    """Split a joint-torque demand into flexor and extensor force shares plus co-contraction.
 
-    Capacities are the maximal torques (N m) of each side; the co-contraction level is added to
-    both so that the joint is stiffened while it moves.
+    Capacities are the maximal torques (N m) of each side; the co-contraction share is added to
+    both so that the joint is stiffened while it moves. Shares are fractions of maximal force;
+    the cortex turns them into excitations through its internal model of each pool.
     """
-    u_f = cocontraction + np.maximum(torque_demand, 0.0) / flexor_capacity
-    u_e = cocontraction + np.maximum(-torque_demand, 0.0) / extensor_capacity
-    return np.clip(u_f, 0.0, 1.0), np.clip(u_e, 0.0, 1.0)
+    share_f = cocontraction + np.maximum(torque_demand, 0.0) / flexor_capacity
+    share_e = cocontraction + np.maximum(-torque_demand, 0.0) / extensor_capacity
+    return np.clip(share_f, 0.0, 1.0), np.clip(share_e, 0.0, 1.0)
