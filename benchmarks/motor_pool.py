@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from myoaxis.body import Body
 from myoaxis.conditions import subject_parameters
 from myoaxis.core.rng import SubjectRNG, subject_streams
 from myoaxis.physiology.neural import motor_pool
@@ -36,36 +37,19 @@ HERE = Path(__file__).resolve().parent
 
 
 def pool(n_subjects: int) -> motor_pool.PoolProperties:
-    p = subject_parameters("healthy_adult", "male", 30)
-
-    def col(name: str, unit: str = "dimensionless") -> np.ndarray:
-        return np.full((n_subjects, 1), p.value_in(f"motor_pool.{name}", unit))
-
-    return motor_pool.properties(
-        motor_pool.PoolParameters(
-            n_units=int(p.value("motor_pool.n_units")),
-            recruitment_range=col("recruitment_range"),
-            min_rate=col("min_rate", "Hz"),
-            peak_rate_first=col("peak_rate_first", "Hz"),
-            peak_rate_last=col("peak_rate_last", "Hz"),
-            rate_gain=col("rate_gain", "Hz"),
-            twitch_force_range=col("twitch_force_range"),
-            contraction_time_longest=col("contraction_time_longest", "s"),
-            contraction_time_range=col("contraction_time_range"),
-            isi_cv=col("isi_cv"),
-        )
-    )
+    """The FWP 1993 pool (grip group of the healthy_adult preset) for ``n_subjects``."""
+    params = subject_parameters("healthy_adult", "male", 30)
+    return Body([params] * n_subjects, np.full(n_subjects, 75.0)).pool("grip")
 
 
-def run_myoaxis(n_subjects: int, duration: float, dt: float, seed: int = 1) -> np.ndarray:
+def run_myoaxis(props: motor_pool.PoolProperties, duration: float, dt: float, seed: int = 1):
     """Normalised pool force of every subject over a linear ramp, ``(subjects, steps)``."""
-    props = pool(n_subjects)
+    n_subjects = props.threshold.shape[0]
     state = motor_pool.PoolState.rest(props)
     n = round(duration / dt)
     u = np.broadcast_to(np.arange(1, n + 1) / n, (n_subjects, n))
-    force, _ = motor_pool.advance(
-        state, props, u, 0.0, dt, SubjectRNG(subject_streams(seed, n_subjects))
-    )
+    rng = SubjectRNG(subject_streams(seed, n_subjects))
+    force, _ = motor_pool.advance(state, props, u, 0.0, dt, rng)
     return force
 
 
@@ -123,12 +107,13 @@ def main() -> None:
     args = ap.parse_args()
 
     t0 = time.perf_counter()
-    run_myoaxis(1, 0.01, 1e-3)  # compile the kernel (cached on disk afterwards)
+    one = pool(1)
+    run_myoaxis(one, 0.01, 1e-3)  # compile the kernel (cached on disk afterwards)
     report: dict = {"compile_s": time.perf_counter() - t0}
     dt = args.dt * 1e-3
-    wall, force = timed(lambda: run_myoaxis(1, args.duration, dt), args.repeats)
+    wall, force = timed(lambda: run_myoaxis(one, args.duration, dt), args.repeats)
     report["myoaxis"] = {"dt_ms": args.dt, "wall_s": wall, "mean_force": float(force.mean())}
-    wall_1ms, force_1ms = timed(lambda: run_myoaxis(1, args.duration, 1e-3), args.repeats)
+    wall_1ms, force_1ms = timed(lambda: run_myoaxis(one, args.duration, 1e-3), args.repeats)
     report["myoaxis_1ms"] = {
         "dt_ms": 1.0,
         "wall_s": wall_1ms,
@@ -147,8 +132,8 @@ def main() -> None:
         report["speedup_1ms"] = b2["wall_s_run"] / wall_1ms
         report["mean_force_difference"] = report["myoaxis"]["mean_force"] / b2_mean - 1.0
     if args.cohort:
-        run_myoaxis(4, 0.01, 1e-3)
-        wall_c, _ = timed(lambda: run_myoaxis(1000, 10.0, 1e-3), 1)
+        cohort = pool(1000)
+        wall_c, _ = timed(lambda: run_myoaxis(cohort, 10.0, 1e-3), 1)
         report["cohort"] = {
             "subjects": 1000,
             "units": 120,

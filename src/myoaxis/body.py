@@ -13,6 +13,7 @@ from functools import cached_property
 
 import numpy as np
 
+from myoaxis.core.errors import ParameterError
 from myoaxis.core.parameters import ParameterSet
 from myoaxis.physiology.endocrine.myokines import IL6Parameters
 from myoaxis.physiology.muscle import mtu
@@ -67,27 +68,33 @@ class Body:
             self._muscles[name] = self._build_muscle(name)
         return self._muscles[name]
 
+    def pool(self, name: str) -> motor_pool.PoolProperties:
+        """The motor-unit pool of muscle group ``name`` for every subject."""
+        units = {int(v) for v in self.values(f"muscle.{name}.n_units")}
+        if len(units) != 1:
+            raise ParameterError(f"muscle.{name}.n_units must be equal across a batch")
+        col = self._column
+        return motor_pool.properties(
+            motor_pool.PoolParameters(
+                n_units=units.pop(),
+                recruitment_range=col("motor_pool.recruitment_range"),
+                min_rate=col("motor_pool.min_rate", "Hz"),
+                peak_rate_first=col("motor_pool.peak_rate_first", "Hz"),
+                peak_rate_last=col("motor_pool.peak_rate_last", "Hz"),
+                rate_gain=col("motor_pool.rate_gain", "Hz"),
+                twitch_force_range=col("motor_pool.twitch_force_range"),
+                contraction_time_longest=col("motor_pool.contraction_time_longest", "s"),
+                contraction_time_range=col("motor_pool.contraction_time_range"),
+                isi_cv=col("motor_pool.isi_cv"),
+            )
+        )
+
     def _build_muscle(self, name: str) -> Muscle:
         pre = f"muscle.{name}"
         heads = tuple(
             sorted({n.split(".")[3] for n in self.params[0] if n.startswith(f"{pre}.head.")})
         )
-        units = {int(v) for v in self.values(f"{pre}.n_units")}
-        if len(units) != 1:
-            raise ValueError(f"{pre}.n_units must be equal across the subjects of one batch")
         col = self._column
-        pool = motor_pool.PoolParameters(
-            n_units=units.pop(),
-            recruitment_range=col("motor_pool.recruitment_range"),
-            min_rate=col("motor_pool.min_rate", "Hz"),
-            peak_rate_first=col("motor_pool.peak_rate_first", "Hz"),
-            peak_rate_last=col("motor_pool.peak_rate_last", "Hz"),
-            rate_gain=col("motor_pool.rate_gain", "Hz"),
-            twitch_force_range=col("motor_pool.twitch_force_range"),
-            contraction_time_longest=col("motor_pool.contraction_time_longest", "s"),
-            contraction_time_range=col("motor_pool.contraction_time_range"),
-            isi_cv=col("motor_pool.isi_cv"),
-        )
 
         def per_head(field: str, unit: str) -> np.ndarray:
             return np.stack([self.values(f"{pre}.head.{h}.{field}", unit) for h in heads], axis=1)
@@ -105,7 +112,7 @@ class Body:
             fiber_damping=col("mtu.fiber_damping") * ones,
         )
         has_arm = f"{pre}.head.{heads[0]}.moment_arm" in self.params[0]
-        props = motor_pool.properties(pool)
+        props = self.pool(name)
         test_length = mtu.mtu_length_at(params, col("mtu.test_fiber_length") * ones)
         steady = np.stack(
             [motor_pool.steady_force(props, np.full(self.n_subjects, u)) for u in _U_GRID], axis=1

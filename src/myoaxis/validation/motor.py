@@ -12,6 +12,7 @@ from functools import cache
 
 import numpy as np
 
+from myoaxis.body import Body
 from myoaxis.conditions import subject_parameters
 from myoaxis.core.rng import SubjectRNG, subject_streams
 from myoaxis.physiology.neural import motor_pool
@@ -35,25 +36,8 @@ _FE_TABLE = {
 
 @cache
 def _pool() -> motor_pool.PoolProperties:
-    p = subject_parameters("healthy_adult", "male", 30)
-
-    def col(name: str, unit: str = "dimensionless") -> np.ndarray:
-        return np.array([[p.value_in(f"motor_pool.{name}", unit)]])
-
-    return motor_pool.properties(
-        motor_pool.PoolParameters(
-            n_units=int(p.value("motor_pool.n_units")),
-            recruitment_range=col("recruitment_range"),
-            min_rate=col("min_rate", "Hz"),
-            peak_rate_first=col("peak_rate_first", "Hz"),
-            peak_rate_last=col("peak_rate_last", "Hz"),
-            rate_gain=col("rate_gain", "Hz"),
-            twitch_force_range=col("twitch_force_range"),
-            contraction_time_longest=col("contraction_time_longest", "s"),
-            contraction_time_range=col("contraction_time_range"),
-            isi_cv=col("isi_cv"),
-        )
-    )
+    """The grip pool of a healthy 30-year-old man (the FWP 1993 default organisation)."""
+    return Body([subject_parameters("healthy_adult", "male", 30)], np.array([75.0])).pool("grip")
 
 
 def simulate(u_of_t, duration: float, seed: int = 1):
