@@ -18,18 +18,6 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-RECORD_FIELDS = ("subject", "test", "muscle", "step", "time_s", "value", "unit")
-
-
-@dataclass
-class Record:
-    """One assessment or event (``kind`` for events, ``test`` for assessments)."""
-
-    fields: dict[str, Any]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {k: (v.item() if isinstance(v, np.generic) else v) for k, v in self.fields.items()}
-
 
 @dataclass
 class Results:

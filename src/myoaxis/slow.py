@@ -29,7 +29,6 @@ VARIABLES = (
     SlowVariable("il6_production", "ng/s", "IL-6 production rate of the active muscle"),
     SlowVariable("il6_plasma", "pg/mL", "plasma interleukin-6 concentration"),
 )
-PORTS = {"active_mass_activation": ("kg", "active muscle mass times mean activation")}
 
 
 class SlowLayer:

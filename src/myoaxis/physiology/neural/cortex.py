@@ -41,10 +41,15 @@ def inverse_curve(u_grid: np.ndarray, force_grid: np.ndarray, target: np.ndarray
     """Feed-forward excitation for ``target`` normalised force, per subject.
 
     ``force_grid`` is ``(subjects, n)``, the steady force at the excitations ``u_grid`` (n,),
-    monotone in ``u``; returns ``(subjects,)``.
+    increasing in ``u``; linear interpolation, clamped to the grid; returns ``(subjects,)``.
     """
     target = np.asarray(target, dtype=float)
-    return np.array([np.interp(t, f, u_grid) for t, f in zip(target, force_grid, strict=True)])
+    n = u_grid.size
+    hi = np.clip((force_grid < target[:, None]).sum(axis=1), 1, n - 1)
+    rows = np.arange(force_grid.shape[0])
+    f0, f1 = force_grid[rows, hi - 1], force_grid[rows, hi]
+    w = np.clip((target - f0) / np.where(f1 > f0, f1 - f0, np.inf), 0.0, 1.0)
+    return u_grid[hi - 1] + w * (u_grid[hi] - u_grid[hi - 1])
 
 
 def command(
