@@ -21,8 +21,6 @@ from myoaxis.physiology.muscle import activation, mtu
 from myoaxis.physiology.musculoskeletal import elbow
 from myoaxis.physiology.neural import cortex, motor_pool, spinal
 
-DRIVE_MODES = ("spiking", "mean_field")
-
 
 @dataclass
 class Bout:
