@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from myoaxis.core.errors import ScenarioError, unknown_name
+from myoaxis.core.errors import ParameterError, ScenarioError, unknown_name
 from myoaxis.core.parameters import ParameterSet
 from myoaxis.muscles import muscle_names
 
@@ -32,13 +32,25 @@ def condition_names() -> tuple[str, ...]:
 
 @cache
 def base_parameters() -> ParameterSet:
-    """Model defaults plus every muscle group (``muscle.<group>.*``)."""
-    params = ParameterSet.from_toml(_DATA / "defaults.toml")
+    """Model defaults (``data/model/*.toml``) plus every muscle group (``muscle.<group>.*``)."""
+    params = ParameterSet()
+    for path in sorted((_DATA / "model").glob("*.toml")):
+        part = ParameterSet.from_toml(path)
+        clash = sorted(set(part) & set(params))
+        if clash:
+            raise ParameterError(f"{path}: {clash[0]!r} is already defined in another model file")
+        params = params.merged(part)
     for name in muscle_names():
         params = params.merged(
             ParameterSet.from_toml(_DATA / "muscles" / f"{name}.toml", prefix=f"muscle.{name}")
         )
     return ParameterSet(params.params, ("defaults",))
+
+
+@cache
+def condition(name: str) -> ParameterSet:
+    """A condition overlay: values that replace the defaults' (``data/conditions/<name>.toml``)."""
+    return ParameterSet.from_toml(_DATA / "conditions" / f"{name}.toml")
 
 
 @cache
@@ -88,4 +100,6 @@ def subject_parameters(
             f0 *= params.value(f"muscle.{m}.sex_strength_ratio")
         scaled[f"muscle.{m}.max_isometric_force"] = f0
     params = params.with_values(scaled, source="dodds2014")
+    for c in conditions:
+        params = params.overlaid(condition(c))
     return params.overridden(overrides or {}, f"{pre}subject.overrides")

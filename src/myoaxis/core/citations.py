@@ -1,6 +1,7 @@
 """The citations registry: every source key used by parameters and validation cases.
 
-``data/citations.toml`` maps a key (``fuglevand1993``) to authors, year, title, journal and DOI.
+The files ``data/citations/*.toml`` map a key (``fuglevand1993``) to authors, year, title, journal
+and DOI; one file per topic, and a key may appear in only one of them.
 Parameter files and validation cases refer to sources by key; a test checks that every key
 used anywhere in the shipped data resolves here.
 """
@@ -11,7 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 
+from myoaxis.core.errors import ParameterError
 from myoaxis.core.parameters import read_toml
 
 
@@ -35,8 +38,14 @@ class Citation:
 @cache
 def registry() -> dict[str, Citation]:
     """All known citations, keyed by citation key."""
-    data = read_toml(files("myoaxis") / "data" / "citations.toml")  # type: ignore[arg-type]
-    return {key: Citation(key=key, **entry) for key, entry in data.items()}
+    out: dict[str, Citation] = {}
+    folder = Path(str(files("myoaxis") / "data" / "citations"))
+    for path in sorted(folder.glob("*.toml")):
+        for key, entry in read_toml(path).items():
+            if key in out:
+                raise ParameterError(f"{path}: citation key {key!r} is already defined")
+            out[key] = Citation(key=key, **entry)
+    return out
 
 
 def resolve(keys: Iterable[str]) -> list[Citation]:

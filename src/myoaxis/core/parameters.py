@@ -1,7 +1,7 @@
 """Parameters as data: every number has a value, a unit, a description and a source.
 
 Parameter files are TOML. A *leaf* is a table with the keys ``value``, ``unit``,
-``description`` and ``source`` (a citation key from ``data/citations.toml``, or a DOI), e.g.::
+``description`` and ``source`` (a citation key from ``data/citations/*.toml``, or a DOI), e.g.::
 
     [motor_pool.recruitment_range]
     value = 30
@@ -149,6 +149,16 @@ class ParameterSet:
             else:
                 params[name] = p
         return ParameterSet(params, self.names + other.names)
+
+    def overlaid(self, other: ParameterSet) -> ParameterSet:
+        """``other``'s values replace this set's (converted to the canonical units); unlike
+        :meth:`merged`, every name in ``other`` must already exist here."""
+        for name in other.params:
+            if name not in self.params:
+                where = f"overlay {', '.join(other.names)}"
+                raise ParameterError(unknown_name("parameter", name, self.params, where))
+        merged = self.merged(other)
+        return ParameterSet(merged.params, self.names + other.names)
 
     def with_values(self, values: Mapping[str, float], source: str) -> ParameterSet:
         """Replace values (in canonical units); ``source`` is appended to each one's source."""
