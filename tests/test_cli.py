@@ -133,7 +133,7 @@ def test_bad_scenario_exits_2_without_traceback(tmp_path):
     [
         ("presets", preset_names),
         ("conditions", lambda: condition_names() or ("(none yet)",)),
-        ("steps", lambda: [form for form, _ in STEP_FORMS.values()]),
+        ("steps", lambda: [form for forms, _ in STEP_FORMS.values() for form in forms]),
         ("tests", lambda: TESTS),
         ("outputs", lambda: [row[0] for row in table()]),
         ("muscles", muscle_names),

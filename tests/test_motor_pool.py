@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -27,8 +29,9 @@ def run(p, u, seconds, seed, h=1e-3):
 
 @pytest.mark.parametrize("h", [1e-4, 1e-3, 4e-3])
 def test_single_twitch_is_exact_at_any_step(h):
-    """One spike at recruitment (t = 0): force equals g P t/T e^(1 - t/T) at every sample."""
-    p = props()
+    """One spike at recruitment (t = 0): force equals g P t/T e^(1 - t/T) at every sample
+    (fatigue switched off: it would shrink the twitch as the unit works)."""
+    p = dataclasses.replace(props(), fatigue_rate=np.zeros_like(props().fatigue_rate))
     u = p.threshold[0, 0] / p.e_max[0, 0] * 1.0001  # only the first unit is recruited
     state = motor_pool.PoolState.rest(p)
     n = int(0.02 / h)  # 20 ms: well before the second spike (ISI >= 27 ms at 8 Hz, CV 0.2)

@@ -6,7 +6,19 @@ from hypothesis import strategies as st
 
 from myoaxis.core.errors import ProtocolError
 from myoaxis.muscles import muscle_names
-from myoaxis.protocol import MVC, STEP_FORMS, Hold, Move, Ramp, Rest, parse_step
+from myoaxis.protocol import (
+    MVC,
+    STEP_FORMS,
+    Assess,
+    Hold,
+    HoldToFailure,
+    Intermittent,
+    Move,
+    Ramp,
+    Resistance,
+    Rest,
+    parse_step,
+)
 
 FORMS = [
     ("MVC grip", MVC("grip")),
@@ -14,7 +26,43 @@ FORMS = [
     ("Ramp elbow_flexors from 0 to 40 %MVC over 5 s", Ramp("elbow_flexors", 0.0, 40.0, 5.0)),
     ("Move elbow to 120 deg over 1.5 s", Move("elbow", 120.0, 1.5)),
     ("Rest for 90 s", Rest(90.0)),
+    ("Hold grip at 40 %MVC until failure", HoldToFailure("grip", 40.0)),
+    (
+        "Hold grip at 50 %MVC for 6 s, rest 4 s, until failure",
+        Intermittent("grip", 50.0, 6.0, 4.0),
+    ),
+    (
+        "Hold grip at 50 %MVC for 6 s, rest 4 s, for 10 min",
+        Intermittent("grip", 50.0, 6.0, 4.0, 600.0),
+    ),
+    (
+        "Resistance knee_extensors 3x10 at 70 %1RM, rest 90 s",
+        Resistance("knee_extensors", 3, 10, 70.0, 90.0),
+    ),
+    ("Assess 1RM grip", Assess("1RM", "grip")),
+    ("Assess endurance grip at 40 %MVC", Assess("endurance", "grip", percent=40.0)),
+    (
+        "Assess rns first_dorsal_interosseous at 3 Hz",
+        Assess("rns", "first_dorsal_interosseous", frequency=3.0),
+    ),
 ]
+
+
+@pytest.mark.parametrize(
+    ("text", "column", "expected"),
+    [
+        ("Resistance grip 0x10 at 70 %1RM, rest 9 s", 17, "a number of sets (a whole number >= 1)"),
+        ("Resistance grip 3x10 at 120 %1RM, rest 9 s", 25, "a percentage between 0 and 100 %1RM"),
+        ("Hold grip at 40 %MVC until", 27, "'failure'"),
+        ("Hold grip at 40 %MVC for 5 s, rest 2 s", 39, "','"),
+        ("Assess strength grip", 8, "a test (1RM, endurance, rns)"),
+        ("Assess rns grip at 300 Hz", 20, "a stimulation rate in (0, 100] Hz"),
+    ],
+)
+def test_fatigue_step_errors_point_at_the_word(text, column, expected):
+    with pytest.raises(ProtocolError) as info:
+        parse_step(text)
+    assert f"at column {column} expected {expected}" in str(info.value)
 
 
 def test_every_form_is_covered():
@@ -65,8 +113,16 @@ def test_durations_convert_to_seconds(duration, seconds, written):
 @pytest.mark.parametrize(
     ("text", "column", "expected"),
     [
-        ("", 1, "a step (MVC, Hold, Ramp, Move, Rest), found the end of the step"),
-        ("Hodl grip", 1, "a step (MVC, Hold, Ramp, Move, Rest) (did you mean 'Hold'?)"),
+        (
+            "",
+            1,
+            "a step (MVC, Hold, Ramp, Move, Resistance, Assess, Rest), found the end of the step",
+        ),
+        (
+            "Hodl grip",
+            1,
+            "a step (MVC, Hold, Ramp, Move, Resistance, Assess, Rest) (did you mean 'Hold'?)",
+        ),
         ("MVC", 4, "a muscle (ankle_plantarflexors, elbow_extensors,"),
         ("MVC grp", 5, "(did you mean 'grip'?), found 'grp'"),
         ("Hold grip to 30 %MVC for 2 s", 11, "expected 'at', found 'to'"),

@@ -43,6 +43,7 @@ def test_force_loop_corrects_a_wrong_internal_model():
     from tests.conftest import make_body, rng_for
 
     from myoaxis.bouts import FastSettings, isometric
+    from myoaxis.muscle_state import MuscleState
 
     def hold(overrate):
         body = make_body()
@@ -50,7 +51,7 @@ def test_force_loop_corrects_a_wrong_internal_model():
         body._muscles["grip"] = dataclasses.replace(m, internal_model=m.internal_model * overrate)
         bout = isometric(
             body,
-            "grip",
+            MuscleState.rested(body, "grip"),
             lambda t: np.array([0.3]),
             3.0,
             FastSettings.from_body(body, "mean_field"),

@@ -18,7 +18,7 @@ from myoaxis.core.parameters import ParameterSet
 from myoaxis.physiology.endocrine.myokines import IL6Parameters
 from myoaxis.physiology.muscle import mtu
 from myoaxis.physiology.musculoskeletal import elbow
-from myoaxis.physiology.neural import cortex, motor_pool
+from myoaxis.physiology.neural import central_fatigue, cortex, motor_pool
 
 _U_GRID = np.linspace(0.0, 1.0, 201)  # excitations at which the cortex's internal model is kept
 
@@ -69,7 +69,12 @@ class Body:
         return self._muscles[name]
 
     def pool(self, name: str) -> motor_pool.PoolProperties:
-        """The motor-unit pool of muscle group ``name`` for every subject."""
+        """The motor-unit pool of muscle group ``name`` for every subject.
+
+        Unit fatigue rates are Potvin & Fuglevand's, scaled by the group's 3CC fatigue rate
+        relative to ``motor_pool.reference_fatigue_rate``; recovery uses the group's 3CC-r
+        ``R`` and ``r``, so whole-muscle and motor-unit fatigue share their recovery.
+        """
         units = {int(v) for v in self.values(f"muscle.{name}.n_units")}
         if len(units) != 1:
             raise ParameterError(f"muscle.{name}.n_units must be equal across a batch")
@@ -86,6 +91,15 @@ class Body:
                 contraction_time_longest=col("motor_pool.contraction_time_longest", "s"),
                 contraction_time_range=col("motor_pool.contraction_time_range"),
                 isi_cv=col("motor_pool.isi_cv"),
+                fatigue_factor=col("motor_pool.fatigue_factor", "1/s")
+                * col(f"muscle.{name}.fatigue_rate", "1/s")
+                / col("motor_pool.reference_fatigue_rate", "1/s"),
+                fatigue_range=col("motor_pool.fatigue_range"),
+                recovery_rate=col(f"muscle.{name}.recovery_rate", "1/s"),
+                rest_recovery_multiplier=col(f"muscle.{name}.rest_recovery_multiplier"),
+                contraction_time_slowing=col("motor_pool.contraction_time_slowing"),
+                adaptation_scale=col("motor_pool.adaptation_scale"),
+                adaptation_time=col("motor_pool.adaptation_time", "s"),
             )
         )
 
@@ -150,6 +164,16 @@ class Body:
             proportional=self.values("cortex.feedback_gain"),
             integral=self.values("cortex.integral_gain", "1/s"),
             feedback_tau=self.values("cortex.feedback_time_constant", "s"),
+        )
+
+    @cached_property
+    def central(self) -> central_fatigue.CentralParameters:
+        v = self.values
+        return central_fatigue.CentralParameters(
+            rested=v("central.rested_ceiling"),
+            minimum=v("central.minimum_ceiling"),
+            fatigue_rate=v("central.fatigue_rate", "1/s"),
+            recovery_rate=v("central.recovery_rate", "1/s"),
         )
 
     @cached_property

@@ -16,10 +16,11 @@ import numpy as np
 from myoaxis.body import Body, Muscle
 from myoaxis.core.errors import SimulationError
 from myoaxis.core.rng import SubjectRNG
+from myoaxis.muscle_state import MuscleState
 from myoaxis.muscles import ELBOW_PAIR
 from myoaxis.physiology.muscle import activation, mtu
 from myoaxis.physiology.musculoskeletal import elbow
-from myoaxis.physiology.neural import cortex, motor_pool, spinal
+from myoaxis.physiology.neural import central_fatigue, cortex, motor_pool, spinal
 
 
 @dataclass
@@ -31,16 +32,33 @@ class Bout:
     units: dict[str, str]
     windows: list[tuple[float, float, np.ndarray]] = field(default_factory=list)
     # (start_s, end_s, active_mass_activation (S,) kg) relative to the bout's start
+    duration: float = 0.0  # s actually simulated (a bout to failure may stop early)
+    failure_time: np.ndarray | None = None  # s since the bout's start; nan = did not fail
+    spikes: motor_pool.SpikeLog | None = None
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Task failure: force below ``(1 - tolerance)`` of the target for ``hold`` seconds while
+    the cortex gives all it can. The endurance time is when that spell began."""
+
+    tolerance: float
+    hold: float
 
 
 @dataclass
 class _Drive:
-    """One muscle's neural drive: spiking pool state or mean-field activation."""
+    """One muscle's neural drive: spiking pool state or mean-field activation.
+
+    Both modes update the muscle's unit fatigue state (``state.fatigue``) in place.
+    """
 
     muscle: Muscle
     mode: str
     rng: SubjectRNG
     tau: tuple[np.ndarray, np.ndarray]
+    state: MuscleState
+    log: motor_pool.SpikeLog | None = None
     pool: motor_pool.PoolState | None = None
     act: np.ndarray | None = None
 
@@ -51,10 +69,13 @@ class _Drive:
             self.act = np.zeros(self.muscle.pool.threshold.shape[0])
 
     def advance(self, u: np.ndarray, t: float, h: float) -> np.ndarray:
+        props = self.muscle.pool
         if self.pool is not None:
-            a, _spikes = motor_pool.advance(self.pool, self.muscle.pool, u, t, h, self.rng)
+            a, _spikes = motor_pool.advance(
+                self.pool, props, u, t, h, self.rng, self.state.fatigue, self.log
+            )
             return a
-        target = motor_pool.steady_force(self.muscle.pool, u)
+        target, self.state.fatigue = motor_pool.mean_field_step(props, u, self.state.fatigue, h)
         self.act = activation.advance(self.act, target, h, *self.tau)
         return self.act
 
@@ -86,11 +107,16 @@ class _Recorder:
             for name, value in traces.items():
                 self.rows.setdefault(name, []).append(np.array(value, dtype=float))
 
-    def bout(self, units: dict[str, str]) -> Bout:
+    def bout(self, units: dict[str, str], steps_done: int) -> Bout:
+        """The bout after ``steps_done`` steps (a bout to failure may end early)."""
+        if self._count:  # close the last, partial coupling window
+            start = (steps_done - self._count) * self.h
+            self.windows.append((start, steps_done * self.h, self._acc / self._count))
+            self._acc, self._count = np.zeros_like(self.mass), 0
         traces = {k: np.stack(v, axis=1) for k, v in self.rows.items()}
         n = next(iter(traces.values())).shape[1] if traces else 0
         time = (np.arange(1, n + 1) * self.stride) * self.h
-        return Bout(time, traces, units, self.windows)
+        return Bout(time, traces, units, self.windows, duration=steps_done * self.h)
 
 
 @dataclass(frozen=True)
@@ -114,56 +140,98 @@ class FastSettings:
         return max(1, round(duration / self.dt)), max(1, round(self.output_period / self.dt))
 
 
-def _drive(body: Body, muscle: Muscle, settings: FastSettings, rng: SubjectRNG) -> _Drive:
+def _drive(
+    body: Body,
+    muscle: Muscle,
+    settings: FastSettings,
+    rng: SubjectRNG,
+    state: MuscleState,
+    log: bool = False,
+) -> _Drive:
     tau = (
         body.values("activation.time_constant", "s"),
         body.values("activation.deactivation_time_constant", "s"),
     )
-    return _Drive(muscle, settings.mode, rng, tau)
+    spikes = motor_pool.SpikeLog.empty(body.n_subjects) if log else None
+    return _Drive(muscle, settings.mode, rng, tau, state, spikes)
 
 
 def isometric(
     body: Body,
-    muscle_name: str,
+    state: MuscleState,
     target: Callable[[float], np.ndarray] | None,
     duration: float,
     settings: FastSettings,
     rng: SubjectRNG,
+    *,
     rise_time: float = 0.5,
+    failure: Failure | None = None,
+    spikes: bool = False,
 ) -> Bout:
-    """An isometric contraction in the test posture.
+    """An isometric contraction of ``state``'s muscle in the test posture.
 
-    ``target(t)`` gives the force to hold as a fraction of the muscle's maximal force, shape
-    ``(S,)``; ``None`` means a maximal voluntary effort (drive ramped to 1 over
-    ``rise_time``).
+    ``target(t)`` gives the force to hold as a fraction of the muscle's rested maximal force,
+    shape ``(S,)`` (0 = relax); ``None`` means a maximal voluntary effort (drive ramped to the
+    central ceiling over ``rise_time``). The cortex's command is capped by the central
+    ceiling, which falls with effort (central fatigue); the units tire and recover as they
+    work (``state`` is updated in place). With ``failure``, a subject who fails stops (target
+    0) and the bout ends when every subject has failed or after ``duration``. ``spikes``
+    keeps the spike events (for EMG).
     """
-    m = body.muscle(muscle_name)
-    drive = _drive(body, m, settings, rng)
+    m = body.muscle(state.name)
+    drive = _drive(body, m, settings, rng, state, spikes)
     n_steps, stride = settings.steps(duration)
     h = settings.dt
     rec = _Recorder(n_steps, stride, h, settings.coupling_window, m.mass)
-    loop = cortex.LoopState(np.zeros(body.n_subjects), np.zeros(body.n_subjects))
+    n = body.n_subjects
+    loop = cortex.LoopState(np.zeros(n), np.zeros(n))
     fiber = mtu.static_fiber_length(m.mtu, m.test_length, 0.0)
-    force_norm = np.zeros(body.n_subjects)
+    force_norm = np.zeros(n)
+    failed_at = np.full(n, np.nan)
+    below_since = np.full(n, np.nan)
+    k = 0
     for k in range(n_steps):
         t = k * h
         if target is None:
-            u = np.full(body.n_subjects, min(1.0, (t + h) / rise_time))
+            goal = None
+            u = np.minimum((t + h) / rise_time, 1.0) * state.ceiling
         else:
-            goal = target(t + h)
+            goal = np.where(np.isnan(failed_at), target(t + h), 0.0)
             loop, u = cortex.command(
-                loop, body.loop_gains, m.feedforward(goal), goal, force_norm, h
+                loop, body.loop_gains, m.feedforward(goal), goal, force_norm, h, state.ceiling
             )
+            u = np.where(goal > 0, u, 0.0)
         a = drive.advance(u, t, h)
         fiber, head_force = mtu.step(m.mtu, m.test_length, a[:, None], fiber, h)
         force = head_force.sum(axis=1)
         force_norm = force / m.max_force
-        rec.add(k, t + h, m.mass * a, force=force, excitation=u, activation=a)
-    return rec.bout({"force": "N", "excitation": "1", "activation": "1"})
+        state.ceiling = central_fatigue.step(state.ceiling, u, body.central, h)
+        rec.add(
+            k,
+            t + h,
+            m.mass * a,
+            force=force,
+            excitation=u,
+            activation=a,
+            ceiling=state.ceiling,
+        )
+        if failure is not None and goal is not None:
+            short = (goal > 0) & (loop.sensed < (1.0 - failure.tolerance) * goal)
+            below_since = np.where(short, np.fmin(below_since, t + h), np.nan)
+            newly = np.isnan(failed_at) & (t + h - below_since >= failure.hold - 1e-9)
+            failed_at = np.where(newly, below_since, failed_at)
+            if not np.isnan(failed_at).any():
+                break
+    state.time += (k + 1) * h
+    bout = rec.bout({"force": "N", "excitation": "1", "activation": "1", "ceiling": "1"}, k + 1)
+    bout.failure_time = failed_at
+    bout.spikes = drive.log
+    return bout
 
 
 def elbow_move(
     body: Body,
+    states: tuple[MuscleState, MuscleState],
     theta0: np.ndarray,
     theta1: float,
     duration: float,
@@ -177,10 +245,13 @@ def elbow_move(
     it between flexors and extensors with co-contraction, converts each side's force share into
     excitation through its internal model of the pool, Ia reciprocal inhibition shapes the
     pools' excitation, and the heads' forces move the joint. The bout lasts ``duration`` plus
-    ``settle`` seconds.
+    ``settle`` seconds. ``states`` are the flexors' and extensors' (in that order), updated in
+    place; each side's excitation is capped by its central ceiling.
     """
+    if tuple(st.name for st in states) != ELBOW_PAIR:
+        raise SimulationError(f"elbow_move needs the states of {ELBOW_PAIR}")
     flex, ext = (body.muscle(n) for n in ELBOW_PAIR)
-    drives = [_drive(body, m, settings, rng) for m in (flex, ext)]
+    drives = [_drive(body, m, settings, rng, st) for m, st in zip((flex, ext), states, strict=True)]
     v = body.values
     theta_ref = v("elbow.reference_angle", "rad")[:, None]
     kp, kd = v("elbow.position_gain", "N*m/rad"), v("elbow.velocity_gain", "N*m*s/rad")
@@ -191,6 +262,8 @@ def elbow_move(
     h = settings.dt
     rec = _Recorder(n_steps, stride, h, settings.coupling_window, flex.mass + ext.mass)
     theta, omega = np.asarray(theta0, dtype=float).copy(), np.zeros(body.n_subjects)
+    for st in states:
+        st.time += n_steps * settings.dt
     fibers = [mtu.static_fiber_length(m.mtu, m.test_length, 0.0) for m in (flex, ext)]
     for k in range(n_steps):
         t = k * h
@@ -202,6 +275,7 @@ def elbow_move(
         u_f, u_e = spinal.reciprocal_inhibition(
             flex.feedforward(share_f), ext.feedforward(share_e), w_ri
         )
+        u_f, u_e = np.minimum(u_f, states[0].ceiling), np.minimum(u_e, states[1].ceiling)
         torque = np.zeros(body.n_subjects)
         acts = []
         for i, (m, drive, u, sign) in enumerate(
@@ -212,6 +286,8 @@ def elbow_move(
             fibers[i], f = mtu.step(m.mtu, l_mt, a[:, None], fibers[i], h)
             torque += sign * (m.moment_arm * f).sum(axis=1)
             acts.append(a)
+        for st, u in zip(states, (u_f, u_e), strict=True):
+            st.ceiling = central_fatigue.step(st.ceiling, u, body.central, h)
         theta, omega = elbow.step(body.elbow, theta, omega, torque, h)
         rec.add(
             k,
@@ -234,5 +310,6 @@ def elbow_move(
             "excitation_extensors": "1",
             "activation_flexors": "1",
             "activation_extensors": "1",
-        }
+        },
+        n_steps,
     )

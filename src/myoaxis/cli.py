@@ -106,7 +106,7 @@ def list_(what: Annotated[Listing, typer.Argument(help="What to list")]) -> None
     elif what is Listing.conditions:
         rows = [(c,) for c in condition_names()] or [("(none yet)",)]
     elif what is Listing.steps:
-        rows = [(form,) for form, _ in STEP_FORMS.values()]
+        rows = [(form,) for forms, _ in STEP_FORMS.values() for form in forms]
     elif what is Listing.tests:
         rows = list(TESTS.items())
     elif what is Listing.muscles:

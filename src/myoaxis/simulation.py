@@ -16,12 +16,26 @@ import xarray as xr
 
 from myoaxis import bouts
 from myoaxis.assess import mvc_records, peak_moving_mean
+from myoaxis.assess.rns import rns_records
 from myoaxis.body import Body
 from myoaxis.conditions import subject_parameters
 from myoaxis.core.citations import source_keys
 from myoaxis.core.rng import SubjectRNG, subject_streams
+from myoaxis.muscle_state import MuscleState
+from myoaxis.muscles import ELBOW_PAIR
 from myoaxis.outputs import ACUTE_OUTPUTS
-from myoaxis.protocol import MVC, Hold, Move, Ramp, Rest, Step
+from myoaxis.protocol import (
+    MVC,
+    Assess,
+    Hold,
+    HoldToFailure,
+    Intermittent,
+    Move,
+    Ramp,
+    Resistance,
+    Rest,
+    Step,
+)
 from myoaxis.results import Results, records_dataset
 from myoaxis.scenario import Scenario
 from myoaxis.slow import VARIABLES, SlowLayer
@@ -42,6 +56,16 @@ class _Run:
     acute: dict[str, xr.Dataset] = field(default_factory=dict)
     assessments: list[dict] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
+    muscles: dict[str, MuscleState] = field(default_factory=dict)
+    one_rm: dict[str, np.ndarray] = field(default_factory=dict)  # measured 1RM (N)
+
+    def muscle(self, name: str) -> MuscleState:
+        """The muscle's persistent state, recovered at rest up to now."""
+        if name not in self.muscles:
+            self.muscles[name] = MuscleState.rested(self.body, name, self.t)
+        state = self.muscles[name]
+        state.catch_up(self.body, self.t)
+        return state
 
 
 class Simulation:
@@ -196,7 +220,7 @@ def _run_mvc(run: _Run, step: MVC, step_id: str) -> None:
     duration = float(v("cortex.mvc_duration", "s")[0])
     bout = bouts.isometric(
         run.body,
-        step.muscle,
+        run.muscle(step.muscle),
         None,
         duration,
         run.fast,
@@ -223,7 +247,12 @@ def _target_bout(
     muscle = run.body.muscle(step.muscle)
     fraction = _mvc_reference(run, step.muscle) / muscle.max_force
     bout = bouts.isometric(
-        run.body, step.muscle, lambda t: fraction * level(t), step.seconds, run.fast, run.rng
+        run.body,
+        run.muscle(step.muscle),
+        lambda t: fraction * level(t),
+        step.seconds,
+        run.fast,
+        run.rng,
     )
     _bout_step(run, step_id, bout, run.outputs)
 
@@ -242,11 +271,271 @@ def _run_ramp(run: _Run, step: Ramp, step_id: str) -> None:
 
 
 def _run_move(run: _Run, step: Move, step_id: str) -> None:
+    states = (run.muscle(ELBOW_PAIR[0]), run.muscle(ELBOW_PAIR[1]))
     bout = bouts.elbow_move(
-        run.body, run.elbow_angle, np.radians(step.angle_deg), step.seconds, run.fast, run.rng
+        run.body,
+        states,
+        run.elbow_angle,
+        np.radians(step.angle_deg),
+        step.seconds,
+        run.fast,
+        run.rng,
     )
     run.elbow_angle = np.radians(bout.traces["angle"][:, -1])
     _bout_step(run, step_id, bout, run.outputs)
+
+
+def _param(run: _Run, name: str, unit: str | None = None) -> float:
+    """A protocol-level setting (taken from the first subject: it shapes the whole batch)."""
+    return float(run.body.values(name, unit)[0])
+
+
+def _failure(run: _Run) -> bouts.Failure:
+    return bouts.Failure(
+        _param(run, "task.failure_tolerance"), _param(run, "task.failure_hold", "s")
+    )
+
+
+def _event(run: _Run, subjects, kind: str, message: str, **extra) -> None:
+    run.events += [
+        {"subject": int(s), "kind": kind, "time_s": run.t, "message": message, **extra}
+        for s in subjects
+    ]
+
+
+def _until_failure(
+    run: _Run, muscle: str, target, step_id: str, fraction: np.ndarray, failure=None
+) -> np.ndarray:
+    """Run ``target`` (a function of bout time, as in :func:`bouts.isometric`, whose level is
+    ``fraction`` of the rested maximal force) until every subject fails; returns each one's
+    endurance time (s; ``nan`` if right-censored at ``task.max_until_failure``).
+
+    A subject whose target exceeds its current maximal force fails at once (an event).
+    """
+    state = run.muscle(muscle)
+    m = run.body.muscle(muscle)
+    strength = state.strength(run.body)
+    hopeless = fraction * m.max_force > strength
+    _event(
+        run,
+        np.flatnonzero(hopeless),
+        "failure",
+        f"target of {muscle} exceeds its current maximal force: failed at once",
+    )
+    bound = _param(run, "task.max_until_failure", "s")
+    endurance = np.where(hopeless, 0.0, np.nan)
+    if hopeless.all():
+        return endurance
+    bout = bouts.isometric(
+        run.body,
+        state,
+        lambda t: np.where(hopeless, 0.0, target(t)),
+        bound,
+        run.fast,
+        run.rng,
+        failure=failure or _failure(run),
+    )
+    endurance = np.where(hopeless, 0.0, bout.failure_time)
+    censored = np.isnan(endurance)
+    _bout_step(run, step_id, bout, run.outputs)
+    _event(
+        run,
+        np.flatnonzero(censored),
+        "censored",
+        f"{muscle} did not fail within task.max_until_failure = {bound:g} s; "
+        "the endurance time is right-censored",
+    )
+    return endurance
+
+
+def _endurance_records(run, muscle, endurance, step_id, test, percent, start) -> None:
+    bound = _param(run, "task.max_until_failure", "s")
+    run.assessments += [
+        {
+            "subject": s,
+            "test": test,
+            "muscle": muscle,
+            "step": step_id,
+            "time_s": start + (bound if np.isnan(e) else e),
+            "value": bound if np.isnan(e) else float(e),
+            "unit": "s",
+            "target_percent_mvc": percent,
+            "censored": bool(np.isnan(e)),
+        }
+        for s, e in enumerate(endurance)
+    ]
+
+
+def _level(run: _Run, muscle: str, percent: float) -> np.ndarray:
+    """A %MVC target as a fraction of the muscle's rested maximal force."""
+    return _mvc_reference(run, muscle) / run.body.muscle(muscle).max_force * percent / 100.0
+
+
+def _run_hold_to_failure(run: _Run, step: HoldToFailure, step_id: str) -> None:
+    fraction = _level(run, step.muscle, step.percent)
+    start = run.t
+    endurance = _until_failure(run, step.muscle, lambda _t: fraction, step_id, fraction)
+    _endurance_records(run, step.muscle, endurance, step_id, "endurance_time", step.percent, start)
+
+
+def _duty_cycle(fraction: np.ndarray, on: float, off: float, rise: float = 0.0):
+    """Target of intermittent work: ``fraction`` for ``on`` s (reached over ``rise`` s), then 0."""
+
+    def target(t: float) -> np.ndarray:
+        phase = t % (on + off)
+        if phase >= on:
+            return np.zeros_like(fraction)
+        return fraction * (min(phase / rise, 1.0) if rise > 0 else 1.0)
+
+    return target
+
+
+def _run_intermittent(run: _Run, step: Intermittent, step_id: str) -> None:
+    fraction = _level(run, step.muscle, step.percent)
+    target = _duty_cycle(fraction, step.on_seconds, step.off_seconds)
+    if not step.until_failure:
+        bout = bouts.isometric(
+            run.body, run.muscle(step.muscle), target, step.total_seconds, run.fast, run.rng
+        )
+        _bout_step(run, step_id, bout, run.outputs)
+        return
+    start = run.t
+    endurance = _until_failure(run, step.muscle, target, step_id, fraction)
+    _endurance_records(run, step.muscle, endurance, step_id, "endurance_time", step.percent, start)
+
+
+def _reps(run: _Run, muscle: str, load: np.ndarray, reps: int, step_id: str, tolerance=None):
+    """Repetitions at ``load`` (N) until ``reps`` are done or the subject fails; returns the
+    number of repetitions each subject completed."""
+    m = run.body.muscle(muscle)
+    tut = _param(run, "resistance.time_under_tension", "s")
+    pause = _param(run, "resistance.between_reps", "s")
+    rise = _param(run, "resistance.rise_time", "s")
+    state = run.muscle(muscle)
+    fraction = load / m.max_force
+    hopeless = load > state.strength(run.body)
+    target = _duty_cycle(np.where(hopeless, 0.0, fraction), tut, pause, rise)
+    failure = bouts.Failure(
+        tolerance if tolerance is not None else _param(run, "task.failure_tolerance"),
+        min(_param(run, "task.failure_hold", "s"), tut / 2),
+    )
+    bout = bouts.isometric(
+        run.body,
+        state,
+        lambda t: target(t) if t < reps * (tut + pause) else np.zeros_like(fraction),
+        reps * (tut + pause),
+        run.fast,
+        run.rng,
+        failure=failure,
+    )
+    _bout_step(run, step_id, bout, run.outputs)
+    done = np.where(np.isnan(bout.failure_time), reps, bout.failure_time // (tut + pause))
+    return np.where(hopeless, 0, done).astype(int)
+
+
+def _one_rm_reference(run: _Run, muscle: str) -> np.ndarray:
+    if muscle not in run.one_rm:
+        state = run.muscle(muscle)
+        run.one_rm[muscle] = state.strength(run.body)
+        _event(
+            run,
+            range(run.body.n_subjects),
+            "reference",
+            f"no 1RM of {muscle} measured yet; %1RM refers to its current maximal force",
+        )
+    return run.one_rm[muscle]
+
+
+def _run_resistance(run: _Run, step: Resistance, step_id: str) -> None:
+    load = _one_rm_reference(run, step.muscle) * step.level
+    for k in range(step.sets):
+        if k:
+            _run_rest(run, Rest(step.rest_seconds), step_id)
+        done = _reps(run, step.muscle, load, step.reps, f"{step_id}_set{k + 1}")
+        run.assessments += [
+            {
+                "subject": s,
+                "test": "resistance_set",
+                "muscle": step.muscle,
+                "step": step_id,
+                "time_s": run.t,
+                "value": int(n),
+                "unit": "reps",
+                "set": k + 1,
+                "reps_planned": step.reps,
+                "load_n": float(load[s]),
+                "failed": bool(n < step.reps),
+            }
+            for s, n in enumerate(done)
+        ]
+        _event(
+            run,
+            np.flatnonzero(done < step.reps),
+            "failure",
+            f"set {k + 1} of {step} stopped early by task failure",
+        )
+
+
+def _assess_1rm(run: _Run, step: Assess, step_id: str) -> None:
+    state = run.muscle(step.muscle)
+    base = state.strength(run.body)
+    first = _param(run, "resistance.one_rm_first_attempt")
+    increment = _param(run, "resistance.one_rm_increment")
+    rest = _param(run, "resistance.one_rm_rest", "s")
+    tolerance = _param(run, "resistance.lift_tolerance")
+    best = np.zeros(run.body.n_subjects)
+    lifting = np.ones(run.body.n_subjects, dtype=bool)
+    attempt = 0
+    while lifting.any():
+        load = np.where(lifting, base * (first + increment * attempt), 0.0)
+        if attempt:
+            _run_rest(run, Rest(rest), step_id)
+        lifted = _reps(run, step.muscle, load, 1, f"{step_id}_attempt{attempt + 1}", tolerance)
+        lifting &= lifted == 1
+        best = np.where(lifting, load, best)
+        attempt += 1
+    run.one_rm[step.muscle] = best
+    run.assessments += _simple_records(run, step, step_id, best, "N")
+
+
+def _simple_records(run: _Run, step: Assess, step_id: str, values, unit: str, **extra) -> list:
+    return [
+        {
+            "subject": s,
+            "test": step.test,
+            "muscle": step.muscle,
+            "step": step_id,
+            "time_s": run.t,
+            "value": float(v),
+            "unit": unit,
+            **{k: float(x[s]) for k, x in extra.items()},
+        }
+        for s, v in enumerate(values)
+    ]
+
+
+def _assess_endurance(run: _Run, step: Assess, step_id: str) -> None:
+    _run_mvc(run, MVC(step.muscle), f"{step_id}_mvc")
+    _run_rest(run, Rest(_param(run, "assess.endurance_rest", "s")), step_id)
+    fraction = _level(run, step.muscle, step.percent)
+    start = run.t
+    endurance = _until_failure(run, step.muscle, lambda _t: fraction, step_id, fraction)
+    _endurance_records(run, step.muscle, endurance, step_id, "endurance", step.percent, start)
+
+
+def _assess_rns(run: _Run, step: Assess, step_id: str) -> None:
+    run.assessments += rns_records(run.body, step.muscle, step.frequency, run.t, step_id)
+
+
+ASSESSMENTS: dict[str, Callable[[_Run, Assess, str], None]] = {
+    "1RM": _assess_1rm,
+    "endurance": _assess_endurance,
+    "rns": _assess_rns,
+}
+
+
+def _run_assess(run: _Run, step: Assess, step_id: str) -> None:
+    ASSESSMENTS[step.test](run, step, step_id)
 
 
 def _run_rest(run: _Run, step: Rest, _step_id: str) -> None:
@@ -260,4 +549,8 @@ HANDLERS: dict[type[Step], Callable[[_Run, Step, str], None]] = {
     Ramp: _run_ramp,
     Move: _run_move,
     Rest: _run_rest,
+    HoldToFailure: _run_hold_to_failure,
+    Intermittent: _run_intermittent,
+    Resistance: _run_resistance,
+    Assess: _run_assess,
 }

@@ -1,5 +1,16 @@
 """Clinical tests and their records (``myoaxis list tests``)."""
 
-from myoaxis.assess.mvc import KG_FORCE, TESTS, mvc_records, peak_moving_mean
+from myoaxis.assess.mvc import KG_FORCE, mvc_records, peak_moving_mean
+from myoaxis.assess.mvc import TESTS as _MVC_TESTS
+from myoaxis.assess.rns import TESTS as _RNS_TESTS
+
+TESTS = {
+    **_MVC_TESTS,
+    "endurance_time": "time to task failure of a hold 'until failure' (s; right-censored flag)",
+    "endurance": "Assess endurance: MVC, rest, then a hold at X %MVC until failure (s)",
+    "1RM": "one-repetition maximum by ascending single attempts (N at the muscle)",
+    "resistance_set": "repetitions completed in one set of resistance exercise (reps)",
+    **_RNS_TESTS,
+}
 
 __all__ = ["KG_FORCE", "TESTS", "mvc_records", "peak_moving_mean"]

@@ -1,6 +1,31 @@
 """Protocol steps: typed objects and the human-readable step grammar."""
 
-from myoaxis.protocol.parser import STEP_FORMS, parse_step
-from myoaxis.protocol.steps import MVC, Hold, Move, Ramp, Rest, Step
+from myoaxis.protocol.parser import ASSESS_TESTS, STEP_FORMS, parse_step
+from myoaxis.protocol.steps import (
+    MVC,
+    Assess,
+    Hold,
+    HoldToFailure,
+    Intermittent,
+    Move,
+    Ramp,
+    Resistance,
+    Rest,
+    Step,
+)
 
-__all__ = ["MVC", "STEP_FORMS", "Hold", "Move", "Ramp", "Rest", "Step", "parse_step"]
+__all__ = [
+    "ASSESS_TESTS",
+    "MVC",
+    "STEP_FORMS",
+    "Assess",
+    "Hold",
+    "HoldToFailure",
+    "Intermittent",
+    "Move",
+    "Ramp",
+    "Resistance",
+    "Rest",
+    "Step",
+    "parse_step",
+]

@@ -4,8 +4,15 @@ Step forms (``<D>`` is a duration with a unit, e.g. ``90 s``, ``10 min``, ``2 da
 
     MVC <muscle>
     Hold <muscle> at <X> %MVC for <D>
+    Hold <muscle> at <X> %MVC until failure
+    Hold <muscle> at <X> %MVC for <D>, rest <D>, until failure
+    Hold <muscle> at <X> %MVC for <D>, rest <D>, for <D>
     Ramp <muscle> from <A> to <B> %MVC over <D>
     Move elbow to <X> deg over <D>
+    Resistance <muscle> <sets>x<reps> at <X> %1RM, rest <D>
+    Assess 1RM <muscle>
+    Assess endurance <muscle> at <X> %MVC
+    Assess rns <muscle> at <F> Hz
     Rest for <D>
 
 Keywords are case-insensitive. A step that does not parse raises
@@ -23,9 +30,23 @@ from dataclasses import dataclass
 from myoaxis.core.errors import ProtocolError, suggest
 from myoaxis.core.units import parse_quantity
 from myoaxis.muscles import JOINTS, muscle_names
-from myoaxis.protocol.steps import MVC, Hold, Move, Ramp, Rest, Step
+from myoaxis.protocol.steps import (
+    MVC,
+    Assess,
+    Hold,
+    HoldToFailure,
+    Intermittent,
+    Move,
+    Ramp,
+    Resistance,
+    Rest,
+    Step,
+)
 
-_TOKEN = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|%\s*MVC|%|[A-Za-z_][A-Za-z0-9_]*|\S")
+_TOKEN = re.compile(
+    r"%\s*1RM|(?i:1RM)\b|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|%\s*MVC|%|[A-Za-z_][A-Za-z0-9_]*|\S"
+)
+ASSESS_TESTS = ("1RM", "endurance", "rns")
 
 
 @dataclass
@@ -83,6 +104,22 @@ class _Cursor:
             raise self.fail("'%MVC'")
         return value
 
+    def count(self, what: str) -> int:
+        """A whole number >= 1."""
+        _, pos = self.peek()
+        value = self.number(what)
+        if value < 1 or not value.is_integer():
+            raise ProtocolError(self.text, pos, f"{what} (a whole number >= 1)", f"{value:g}")
+        return int(value)
+
+    def optional(self, word: str) -> bool:
+        """Consume ``word`` if it comes next."""
+        tok, _ = self.peek()
+        if tok is not None and tok.lower() == word.lower():
+            self.i += 1
+            return True
+        return False
+
     def duration(self) -> float:
         _, pos = self.peek()
         value = self.number("a duration")
@@ -117,8 +154,66 @@ def _hold(c: _Cursor) -> Step:
     muscle = c.name("muscle", muscle_names())
     c.word("at")
     level = c.percent_mvc()
+    if c.optional("until"):
+        c.word("failure")
+        return HoldToFailure(muscle, level)
     c.word("for")
-    return Hold(muscle, level, _duration(c))
+    on = _duration(c)
+    if not c.optional(","):
+        return Hold(muscle, level, on)
+    c.word("rest")
+    off = _duration(c)
+    c.word(",")
+    if c.optional("until"):
+        c.word("failure")
+        return Intermittent(muscle, level, on, off)
+    c.word("for")
+    return Intermittent(muscle, level, on, off, _duration(c))
+
+
+def _resistance(c: _Cursor) -> Step:
+    muscle = c.name("muscle", muscle_names())
+    sets = c.count("a number of sets")
+    tok, pos = c.peek()
+    if tok is not None and re.fullmatch(r"[xX]\d+", tok):  # "3x10" reads as 3, x10
+        c.tokens[c.i] = (tok[1:], pos + 1)
+    else:
+        c.word("x")
+    reps = c.count("a number of repetitions")
+    c.word("at")
+    _, pos = c.peek()
+    percent = c.number("a percentage of 1RM")
+    if percent > 100:
+        raise ProtocolError(c.text, pos, "a percentage between 0 and 100 %1RM", f"{percent:g}")
+    tok, _ = c.peek()
+    if tok is None or tok.replace(" ", "").upper() != "%1RM":
+        raise c.fail("'%1RM'")
+    c.i += 1
+    c.word(",")
+    c.word("rest")
+    return Resistance(muscle, sets, reps, percent, _duration(c))
+
+
+def _assess(c: _Cursor) -> Step:
+    tok, _ = c.peek()
+    keys = {t.lower(): t for t in ASSESS_TESTS}
+    if tok is None or tok.lower() not in keys:
+        raise c.fail(f"a test ({', '.join(ASSESS_TESTS)})", suggest(tok or "", ASSESS_TESTS))
+    test = keys[tok.lower()]
+    c.i += 1
+    muscle = c.name("muscle", muscle_names())
+    if test == "endurance":
+        c.word("at")
+        return Assess(test, muscle, percent=c.percent_mvc())
+    if test == "rns":
+        c.word("at")
+        _, pos = c.peek()
+        rate = c.number("a stimulation rate")
+        if not 0 < rate <= 100:
+            raise ProtocolError(c.text, pos, "a stimulation rate in (0, 100] Hz", f"{rate:g}")
+        c.word("Hz")
+        return Assess(test, muscle, frequency=rate)
+    return Assess(test, muscle)
 
 
 def _ramp(c: _Cursor) -> Step:
@@ -145,12 +240,32 @@ def _rest(c: _Cursor) -> Step:
     return Rest(_duration(c))
 
 
-STEP_FORMS: dict[str, tuple[str, Callable[[_Cursor], Step]]] = {
-    "MVC": ("MVC <muscle>", _mvc),
-    "Hold": ("Hold <muscle> at <X> %MVC for <duration>", _hold),
-    "Ramp": ("Ramp <muscle> from <A> to <B> %MVC over <duration>", _ramp),
-    "Move": ("Move elbow to <angle> deg over <duration>", _move),
-    "Rest": ("Rest for <duration>", _rest),
+STEP_FORMS: dict[str, tuple[tuple[str, ...], Callable[[_Cursor], Step]]] = {
+    "MVC": (("MVC <muscle>",), _mvc),
+    "Hold": (
+        (
+            "Hold <muscle> at <X> %MVC for <duration>",
+            "Hold <muscle> at <X> %MVC until failure",
+            "Hold <muscle> at <X> %MVC for <on>, rest <off>, until failure",
+            "Hold <muscle> at <X> %MVC for <on>, rest <off>, for <duration>",
+        ),
+        _hold,
+    ),
+    "Ramp": (("Ramp <muscle> from <A> to <B> %MVC over <duration>",), _ramp),
+    "Move": (("Move elbow to <angle> deg over <duration>",), _move),
+    "Resistance": (
+        ("Resistance <muscle> <sets>x<reps> at <X> %1RM, rest <duration>",),
+        _resistance,
+    ),
+    "Assess": (
+        (
+            "Assess 1RM <muscle>",
+            "Assess endurance <muscle> at <X> %MVC",
+            "Assess rns <muscle> at <rate> Hz",
+        ),
+        _assess,
+    ),
+    "Rest": (("Rest for <duration>",), _rest),
 }
 
 

@@ -145,3 +145,123 @@ class Rest(Step):
 
     def __str__(self) -> str:
         return f"Rest for {format_duration(self.seconds)}"
+
+
+@dataclass(frozen=True)
+class HoldToFailure(Step):
+    """Hold ``percent`` of MVC until task failure; records the endurance time."""
+
+    muscle: str
+    percent: float
+    kind = "Hold"
+
+    @property
+    def level(self) -> float:
+        return self.percent / 100.0
+
+    @property
+    def duration(self) -> float:
+        return float("nan")  # until failure
+
+    @property
+    def slug(self) -> str:
+        return f"hold_{self.muscle}_to_failure"
+
+    def __str__(self) -> str:
+        return f"Hold {self.muscle} at {number(self.percent)} %MVC until failure"
+
+
+@dataclass(frozen=True)
+class Intermittent(Step):
+    """Contractions at ``percent`` of MVC of ``on_seconds``, each followed by ``off_seconds`` of
+    rest, for ``total_seconds`` or, when that is ``None``, until task failure."""
+
+    muscle: str
+    percent: float
+    on_seconds: float
+    off_seconds: float
+    total_seconds: float | None = None
+    kind = "Hold"
+
+    @property
+    def level(self) -> float:
+        return self.percent / 100.0
+
+    @property
+    def duration(self) -> float:
+        return float("nan") if self.total_seconds is None else self.total_seconds
+
+    @property
+    def until_failure(self) -> bool:
+        return self.total_seconds is None
+
+    @property
+    def slug(self) -> str:
+        return f"intermittent_{self.muscle}"
+
+    def __str__(self) -> str:
+        end = (
+            "until failure"
+            if self.total_seconds is None
+            else (f"for {format_duration(self.total_seconds)}")
+        )
+        return (
+            f"Hold {self.muscle} at {number(self.percent)} %MVC for "
+            f"{format_duration(self.on_seconds)}, rest {format_duration(self.off_seconds)}, {end}"
+        )
+
+
+@dataclass(frozen=True)
+class Resistance(Step):
+    """``sets`` sets of ``reps`` repetitions at ``percent`` of 1RM, ``rest_seconds`` apart."""
+
+    muscle: str
+    sets: int
+    reps: int
+    percent: float
+    rest_seconds: float
+    kind = "Resistance"
+
+    @property
+    def level(self) -> float:
+        return self.percent / 100.0
+
+    @property
+    def duration(self) -> float:
+        return float("nan")  # set by the cadence and by failure
+
+    @property
+    def slug(self) -> str:
+        return f"resistance_{self.muscle}"
+
+    def __str__(self) -> str:
+        return (
+            f"Resistance {self.muscle} {self.sets}x{self.reps} at {number(self.percent)} %1RM, "
+            f"rest {format_duration(self.rest_seconds)}"
+        )
+
+
+@dataclass(frozen=True)
+class Assess(Step):
+    """A clinical or laboratory test of ``muscle`` (``test`` is one of ``ASSESS_TESTS``)."""
+
+    test: str
+    muscle: str
+    percent: float | None = None  # endurance: target %MVC
+    frequency: float | None = None  # rns: stimulation rate, Hz
+    kind = "Assess"
+
+    @property
+    def duration(self) -> float:
+        return float("nan")  # set by the test's own protocol
+
+    @property
+    def slug(self) -> str:
+        return f"assess_{self.test.lower()}_{self.muscle}"
+
+    def __str__(self) -> str:
+        if self.test == "endurance":
+            return f"Assess endurance {self.muscle} at {number(self.percent)} %MVC"
+        if self.test == "rns":
+            return f"Assess rns {self.muscle} at {number(self.frequency)} Hz"
+        return f"Assess {self.test} {self.muscle}"

@@ -2,11 +2,12 @@
 
 ``myoaxis validate`` runs every registered case (:data:`CASES`) and prints measured value, band
 and citation. Cases live in :mod:`myoaxis.validation.motor` (motor pathway) and
-:mod:`myoaxis.validation.muscle` (muscle–tendon and strength norms).
+:mod:`myoaxis.validation.muscle` (muscle–tendon and strength norms), :mod:`~.fatigue`
+(three-compartment fatigue, endurance times) and :mod:`~.nmj` (repetitive nerve stimulation).
 """
 
 # Importing the case modules registers their cases.
-from myoaxis.validation import motor, muscle  # noqa: F401
+from myoaxis.validation import fatigue, motor, muscle, nmj  # noqa: F401
 from myoaxis.validation.registry import CASES, Outcome, ValidationCase, register, run_cases
 
 __all__ = ["CASES", "Outcome", "ValidationCase", "register", "run_cases"]

@@ -13,6 +13,7 @@ from myoaxis.body import Body
 from myoaxis.bouts import FastSettings, isometric
 from myoaxis.conditions import SEXES, subject_parameters
 from myoaxis.core.rng import SubjectRNG, subject_streams
+from myoaxis.muscle_state import MuscleState
 from myoaxis.physiology.muscle import curves
 from myoaxis.validation.registry import ValidationCase, register
 
@@ -56,7 +57,7 @@ def grip_mvc_kg(sex: str) -> np.ndarray:
     body = Body(params, np.full(len(AGES), 70.0))
     settings = FastSettings.from_body(body, "spiking")
     rng = SubjectRNG(subject_streams(11, len(AGES)))
-    bout = isometric(body, "grip", None, 3.0, settings, rng)
+    bout = isometric(body, MuscleState.rested(body, "grip"), None, 3.0, settings, rng)
     window = round(0.5 / settings.output_period)
     return peak_moving_mean(bout.traces["force"], window) / KG_FORCE
 

@@ -24,14 +24,34 @@ output ``activation`` is 1 at maximal excitation on average; asynchronous ripple
 few per cent above 1 for a moment.
 
 The cortex commands ``u = E / E_max`` in [0, 1].
+
+**Fatigue and recovery** (Potvin & Fuglevand 2017, plus recovery). Each unit keeps a force
+capacity :math:`c_i \in [0, 1]` (its current twitch amplitude over the rested one) and a
+rate-adaptation state :math:`w_i \in [0, 1]`:
+
+* :math:`dc_i/dt = -\phi_i\, \rho_i + R_{eff} (1 - c_i)`, with
+  :math:`\phi_i = s\,(FatFac/fat)\, fat^{(i-1)/(n-1)}` (higher-threshold units tire faster),
+  :math:`\rho_i` the unit's force relative to full fusion (Fuglevand's :math:`P_r`), and
+  :math:`R_{eff} = R` while the pool is driven, :math:`r R` while it rests (the 3CC-r recovery
+  of Looft et al. 2018, whose :math:`R` and :math:`r` per muscle group the pool shares); the
+  published model has no recovery;
+* contraction time lengthens as capacity falls, :math:`T_i = T_i^0 (1 + ctSF (1 - c_i))`;
+* rates adapt while a unit stays recruited (Revill & Fuglevand 2011):
+  :math:`FR_i \leftarrow FR_i - k_i (FR_i - MFR + 2) w_i`, :math:`k_i = adaptSF\,
+  (RTE_i - RTE_1)/(RTE_n - RTE_1)`, with :math:`w_i \to 1` (recruited) or :math:`0` (silent)
+  at time constant :math:`\tau`.
+
+The cortex closes its loop on force, so as units weaken it recruits more and drives them
+faster, until maximal excitation no longer reaches the target (task failure).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
-from numba import njit, prange
+from numba import njit, prange, vectorize
 
 from myoaxis.core.errors import ParameterError
 from myoaxis.core.rng import SubjectRNG
@@ -54,6 +74,14 @@ class PoolParameters:
     contraction_time_longest: np.ndarray  # s
     contraction_time_range: np.ndarray
     isi_cv: np.ndarray
+    # fatigue and recovery (Potvin & Fuglevand 2017 + recovery); 0 turns a mechanism off
+    fatigue_factor: np.ndarray | float = 0.0  # 1/s, capacity lost per s by the last unit
+    fatigue_range: np.ndarray | float = 1.0  # ratio of last to first unit's fatigue rate
+    recovery_rate: np.ndarray | float = 0.0  # 1/s
+    rest_recovery_multiplier: np.ndarray | float = 1.0
+    contraction_time_slowing: np.ndarray | float = 0.0  # ctSF
+    adaptation_scale: np.ndarray | float = 0.0  # adaptSF
+    adaptation_time: np.ndarray | float = 1.0  # s
 
     def __post_init__(self) -> None:
         if np.any(self.isi_cv * _Z_CLIP >= 1.0) or np.any(self.isi_cv < 0):
@@ -77,6 +105,12 @@ class PoolProperties:
     min_rate: np.ndarray
     rate_gain: np.ndarray
     isi_cv: np.ndarray
+    fatigue_rate: np.ndarray  # 1/s per unit (phi)
+    adaptation_weight: np.ndarray  # k per unit
+    recovery_rate: np.ndarray  # (subjects, 1) 1/s
+    rest_recovery_multiplier: np.ndarray  # (subjects, 1)
+    contraction_time_slowing: np.ndarray  # (subjects, 1)
+    adaptation_time: np.ndarray  # (subjects, 1) s
 
     @property
     def n_units(self) -> int:
@@ -96,6 +130,10 @@ def mean_unit_force(twitch_peak, contraction_time, rate):
     return twitch_peak * np.e * x * fusion_gain(x)
 
 
+def _column(x: np.ndarray | float, subjects: int) -> np.ndarray:
+    return np.broadcast_to(np.asarray(x, dtype=float).reshape(-1, 1), (subjects, 1)).copy()
+
+
 def properties(p: PoolParameters) -> PoolProperties:
     """Per-unit thresholds, peak rates, twitch amplitudes and contraction times."""
     i = np.arange(1, p.n_units + 1, dtype=float)[None, :]
@@ -107,6 +145,8 @@ def properties(p: PoolParameters) -> PoolProperties:
     c = np.log(p.twitch_force_range) / np.log(p.contraction_time_range)
     ct = p.contraction_time_longest * (1.0 / twitch) ** (1.0 / c)
     f_max = mean_unit_force(twitch, ct, pfr).sum(axis=1, keepdims=True)
+    column = partial(_column, subjects=rte.shape[0])
+    position = (i - 1.0) / max(n - 1.0, 1.0)
     return PoolProperties(
         threshold=rte,
         peak_rate=pfr,
@@ -116,20 +156,149 @@ def properties(p: PoolParameters) -> PoolProperties:
         min_rate=np.broadcast_to(p.min_rate, rte.shape).copy(),
         rate_gain=np.broadcast_to(p.rate_gain, rte.shape).copy(),
         isi_cv=np.broadcast_to(p.isi_cv, rte.shape).copy(),
+        fatigue_rate=column(p.fatigue_factor)
+        / column(p.fatigue_range)
+        * np.exp(np.log(column(p.fatigue_range)) * position),
+        adaptation_weight=column(p.adaptation_scale)
+        * (rte - rte[:, :1])
+        / (rte[:, -1:] - rte[:, :1]),
+        recovery_rate=column(p.recovery_rate),
+        rest_recovery_multiplier=column(p.rest_recovery_multiplier),
+        contraction_time_slowing=column(p.contraction_time_slowing),
+        adaptation_time=column(p.adaptation_time),
     )
 
 
-def firing_rate(props: PoolProperties, u: np.ndarray) -> np.ndarray:
-    """Rate coding (Hz) at normalised excitation ``u`` (shape ``(subjects, 1)``); 0 if silent."""
+def _fusion_fraction(x):  # pragma: no cover - compiled
+    """Fuglevand's force relative to full fusion, :math:`P_r(x)`, at ``x = T FR``."""
+    return x * _S04 if x <= 0.4 else 1.0 - np.exp(-2.0 * x**3)
+
+
+def _fatigued_contraction_time(ct, capacity, slowing):  # pragma: no cover - compiled
+    """Contraction time lengthened by fatigue: :math:`T^0 (1 + ctSF (1 - c))`."""
+    return ct * (1.0 + slowing * (1.0 - capacity))
+
+
+def _capacity_step(capacity, relative_force, fatigue_rate, recovery_rate, h):  # pragma: no cover
+    """One step of ``dc/dt = -phi rho + R (1 - c)``, kept in [0, 1]."""
+    c = capacity + h * (recovery_rate * (1.0 - capacity) - fatigue_rate * relative_force)
+    return min(max(c, 0.0), 1.0)
+
+
+def _adaptation_step(adaptation, recruited, tau, h):  # pragma: no cover - compiled
+    """Relax the rate-adaptation state towards 1 (recruited) or 0 (silent), exactly."""
+    return recruited + (adaptation - recruited) * np.exp(-h / tau)
+
+
+def _unit_rate(
+    e, threshold, min_rate, rate_gain, peak_rate, weight, adaptation
+):  # pragma: no cover
+    """Rate coding with adaptation (Hz); 0 below threshold."""
+    if e < threshold:
+        return 0.0
+    rate = min(rate_gain * (e - threshold) + min_rate, peak_rate)
+    return rate - weight * (rate - min_rate + 2.0) * adaptation
+
+
+# One source, two compiled forms: NumPy ufuncs for batched code, inlined scalars for the kernel.
+fusion_fraction = vectorize(["float64(float64)"], cache=True)(_fusion_fraction)
+fatigued_contraction_time = vectorize(["float64(float64, float64, float64)"], cache=True)(
+    _fatigued_contraction_time
+)
+capacity_step = vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True)(
+    _capacity_step
+)
+adaptation_step = vectorize(["float64(float64, float64, float64, float64)"], cache=True)(
+    _adaptation_step
+)
+unit_rate = vectorize(
+    ["float64(float64, float64, float64, float64, float64, float64, float64)"], cache=True
+)(_unit_rate)
+_fusion_fraction_jit = njit(inline="always", cache=True)(_fusion_fraction)
+_fatigued_contraction_time_jit = njit(inline="always", cache=True)(_fatigued_contraction_time)
+_capacity_step_jit = njit(inline="always", cache=True)(_capacity_step)
+_adaptation_step_jit = njit(inline="always", cache=True)(_adaptation_step)
+_unit_rate_jit = njit(inline="always", cache=True)(_unit_rate)
+
+
+@dataclass
+class FatigueState:
+    """Per-unit force capacity ``c`` (1 = rested) and rate adaptation ``w``, ``(S, units)``."""
+
+    capacity: np.ndarray
+    adaptation: np.ndarray
+
+    @classmethod
+    def rested(cls, props: PoolProperties) -> FatigueState:
+        return cls(np.ones(props.threshold.shape), np.zeros(props.threshold.shape))
+
+    def copy(self) -> FatigueState:
+        return FatigueState(self.capacity.copy(), self.adaptation.copy())
+
+
+def recover(fatigue: FatigueState, props: PoolProperties, seconds: float) -> FatigueState:
+    """Exact recovery over a rest of ``seconds`` (pool silent): capacity at rate ``r R``."""
+    rate = props.recovery_rate * props.rest_recovery_multiplier
+    return FatigueState(
+        capacity=1.0 - (1.0 - fatigue.capacity) * np.exp(-rate * seconds),
+        adaptation=fatigue.adaptation * np.exp(-seconds / props.adaptation_time),
+    )
+
+
+def firing_rate(
+    props: PoolProperties, u: np.ndarray, fatigue: FatigueState | None = None
+) -> np.ndarray:
+    """Rate coding (Hz) at normalised excitation ``u`` (shape ``(subjects,)``); 0 if silent.
+
+    With ``fatigue``, rates are lowered by each unit's adaptation state.
+    """
     e = np.asarray(u, dtype=float).reshape(-1, 1) * props.e_max
-    fr = np.minimum(props.rate_gain * (e - props.threshold) + props.min_rate, props.peak_rate)
-    return np.where(e >= props.threshold, fr, 0.0)
+    adaptation = 0.0 if fatigue is None else fatigue.adaptation
+    return unit_rate(
+        e,
+        props.threshold,
+        props.min_rate,
+        props.rate_gain,
+        props.peak_rate,
+        props.adaptation_weight,
+        adaptation,
+    )
 
 
-def steady_force(props: PoolProperties, u: np.ndarray) -> np.ndarray:
+def unit_forces(
+    props: PoolProperties, u: np.ndarray, fatigue: FatigueState | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Steady mean force of every unit and its force relative to full fusion, ``(S, units)``."""
+    rate = firing_rate(props, u, fatigue)
+    if fatigue is None:
+        ct, capacity = props.contraction_time, 1.0
+    else:
+        capacity = fatigue.capacity
+        ct = fatigued_contraction_time(
+            props.contraction_time, capacity, props.contraction_time_slowing
+        )
+    x = ct * rate
+    return props.twitch_peak * capacity * np.e * x * fusion_gain(x), fusion_fraction(x)
+
+
+def steady_force(
+    props: PoolProperties, u: np.ndarray, fatigue: FatigueState | None = None
+) -> np.ndarray:
     """Deterministic steady normalised force at excitation ``u`` (mean-field of the pool)."""
-    return mean_unit_force(props.twitch_peak, props.contraction_time, firing_rate(props, u)).sum(
-        axis=1
+    return unit_forces(props, u, fatigue)[0].sum(axis=1)
+
+
+def mean_field_step(
+    props: PoolProperties, u: np.ndarray, fatigue: FatigueState, h: float
+) -> tuple[np.ndarray, FatigueState]:
+    """Mean-field pool force at ``u`` and the fatigue state ``h`` seconds later."""
+    force, relative = unit_forces(props, u, fatigue)
+    u = np.asarray(u, dtype=float).reshape(-1, 1)
+    recovery = props.recovery_rate * np.where(u > 0, 1.0, props.rest_recovery_multiplier)
+    recruited = (u * props.e_max >= props.threshold).astype(float)
+    return force.sum(axis=1), FatigueState(
+        capacity_step(fatigue.capacity, relative, props.fatigue_rate, recovery, h),
+        adaptation_step(fatigue.adaptation, recruited, props.adaptation_time, h),
     )
 
 
@@ -163,6 +332,46 @@ class PoolState:
         )
 
 
+@dataclass
+class SpikeLog:
+    """Spike events of a bout, per subject: unit, time (s) and the unit's capacity then.
+
+    Arrays are ``(subjects, size)``; ``count`` says how many entries of each row are used.
+    The pool grows the arrays before a call could overflow them.
+    """
+
+    unit: np.ndarray
+    time: np.ndarray
+    capacity: np.ndarray
+    count: np.ndarray
+
+    @classmethod
+    def empty(cls, subjects: int, size: int = 4096) -> SpikeLog:
+        return cls(
+            np.zeros((subjects, size), dtype=np.int64),
+            np.zeros((subjects, size)),
+            np.zeros((subjects, size)),
+            np.zeros(subjects, dtype=np.int64),
+        )
+
+    def reserve(self, extra: int) -> None:
+        """Make room for ``extra`` more events in every row."""
+        need = int(self.count.max()) + extra
+        size = self.time.shape[1]
+        if need > size:
+            grow = max(need, 2 * size) - size
+            self.unit = np.pad(self.unit, ((0, 0), (0, grow)))
+            self.time = np.pad(self.time, ((0, 0), (0, grow)))
+            self.capacity = np.pad(self.capacity, ((0, 0), (0, grow)))
+
+    def events(self, subject: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        n = self.count[subject]
+        return self.unit[subject, :n], self.time[subject, :n], self.capacity[subject, :n]
+
+
+_NO_LOG = SpikeLog.empty(0, 0)
+
+
 def _refill(state: PoolState, props: PoolProperties, rng: SubjectRNG, t: float) -> None:
     """Top up the draws of units that might run out before ``t + horizon``.
 
@@ -178,8 +387,12 @@ def _refill(state: PoolState, props: PoolProperties, rng: SubjectRNG, t: float) 
         draws = rng.generators[s].standard_normal((units.size, k))
         state.z[s, units] = np.clip(draws, -_Z_CLIP, _Z_CLIP)
         state.z_index[s, units] = 0
-    fastest = (props.peak_rate / (1.0 - _Z_CLIP * props.isi_cv)).max()
-    state.checked_until = t + (k // 2 - 1) / fastest
+    state.checked_until = t + (k // 2 - 1) / _fastest_rate(props)
+
+
+def _fastest_rate(props: PoolProperties) -> float:
+    """Upper bound of any unit's instantaneous rate (Hz)."""
+    return float((props.peak_rate / (1.0 - _Z_CLIP * props.isi_cv)).max())
 
 
 def advance(
@@ -189,13 +402,16 @@ def advance(
     t: float,
     h: float,
     rng: SubjectRNG,
+    fatigue: FatigueState | None = None,
+    log: SpikeLog | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Advance the pools over ``n`` steps of ``h`` from ``t``.
 
     ``u`` is the excitation, shape ``(subjects,)`` for one step or ``(subjects, n)``, held
-    constant within each step. Returns the normalised pool force at the end of each step,
-    ``(subjects,)`` or ``(subjects, n)``, and the spikes each unit fired,
-    ``(subjects, units)``.
+    constant within each step. ``fatigue`` (updated in place) carries the units' capacity and
+    adaptation; without it the pool stays rested. Spike events are appended to ``log`` if one
+    is given. Returns the normalised pool force at the end of each step, ``(subjects,)`` or
+    ``(subjects, n)``, and the spikes each unit fired, ``(subjects, units)``.
     """
     u = np.asarray(u, dtype=float)
     single = u.ndim == 1
@@ -203,17 +419,24 @@ def advance(
     n = u2.shape[1]
     force = np.empty(u2.shape)
     spikes = np.zeros(props.threshold.shape, dtype=np.int64)
+    fatigue = fatigue if fatigue is not None else FatigueState.rested(props)
+    log = log if log is not None else _NO_LOG
     k = 0
     while k < n:
         if t + (k + 1) * h > state.checked_until:
             _refill(state, props, rng, t + k * h)
         steps = min(n - k, max(1, int((state.checked_until - (t + k * h)) / h)))
-        _kernel(
+        if log.count.size:
+            log.reserve(int(np.ceil(_fastest_rate(props) * steps * h + 1)) * props.n_units)
+        kernel = _kernel_parallel if props.threshold.shape[0] >= _PARALLEL_FROM else _kernel_serial
+        kernel(
             state.next_spike,
             state.a,
             state.c,
             state.z,
             state.z_index,
+            fatigue.capacity,
+            fatigue.adaptation,
             props.threshold,
             props.peak_rate,
             props.min_rate,
@@ -222,60 +445,89 @@ def advance(
             props.twitch_peak,
             props.contraction_time,
             props.isi_cv,
+            props.fatigue_rate,
+            props.adaptation_weight,
+            props.recovery_rate[:, 0],
+            props.rest_recovery_multiplier[:, 0],
+            props.contraction_time_slowing[:, 0],
+            props.adaptation_time[:, 0],
             u2[:, k : k + steps],
             t + k * h,
             h,
             force[:, k : k + steps],
             spikes,
+            log.unit,
+            log.time,
+            log.capacity,
+            log.count,
         )
         k += steps
     return (force[:, 0] if single else force), spikes
 
 
-@njit(cache=True, parallel=True)
 def _kernel(
     next_spike,
     a,
     c,
     z,
     z_index,
+    capacity,
+    adaptation,
     threshold,
     peak_rate,
     min_rate,
     rate_gain,
     e_max,
     twitch_peak,
-    ct,
+    ct0,
     isi_cv,
+    fatigue_rate,
+    adaptation_weight,
+    recovery_rate,
+    rest_multiplier,
+    ct_slowing,
+    adaptation_time,
     u,
     t0,
     h,
     force,
     spikes,
+    log_unit,
+    log_time,
+    log_capacity,
+    log_count,
 ):  # pragma: no cover - compiled
     """The pool's inner loop (see the module docstring); fills ``force`` and ``spikes``."""
     n_sub, n_units = threshold.shape
+    logging = log_time.shape[1] > 0
     for s in prange(n_sub):  # subjects are independent: one thread each
-        decay = np.exp(-h / ct[s])
-        gain = twitch_peak[s] * np.e / ct[s]
         for k in range(u.shape[1]):
             t = t0 + k * h
             end = t + h
             e = u[s, k] * e_max[s]
+            recovery = recovery_rate[s] * (1.0 if e > 0.0 else rest_multiplier[s])
             total = 0.0
             for i in range(n_units):
-                c[s, i] = (c[s, i] + a[s, i] * h) * decay[i]
-                a[s, i] = a[s, i] * decay[i]
-                if e < threshold[s, i]:
+                cap = capacity[s, i]
+                T = _fatigued_contraction_time_jit(ct0[s, i], cap, ct_slowing[s])
+                decay = np.exp(-h / T)
+                c[s, i] = (c[s, i] + a[s, i] * h) * decay
+                a[s, i] = a[s, i] * decay
+                recruited = e >= threshold[s, i]
+                if not recruited:
                     next_spike[s, i] = np.inf
                 else:
                     if next_spike[s, i] == np.inf:
                         next_spike[s, i] = t  # a newly recruited unit fires at once
                     if next_spike[s, i] <= end:  # rate and fusion gain are needed at spikes
-                        T = ct[s, i]
-                        rate = min(
-                            rate_gain[s, i] * (e - threshold[s, i]) + min_rate[s, i],
+                        rate = _unit_rate_jit(
+                            e,
+                            threshold[s, i],
+                            min_rate[s, i],
+                            rate_gain[s, i],
                             peak_rate[s, i],
+                            adaptation_weight[s, i],
+                            adaptation[s, i],
                         )
                         x = T * rate
                         g = 1.0 if x <= 0.4 else (1.0 - np.exp(-2.0 * x**3)) / x / _S04
@@ -284,9 +536,26 @@ def _kernel(
                             w = g * np.exp(-delta / T)
                             a[s, i] += w
                             c[s, i] += w * delta
+                            if logging and log_count[s] < log_time.shape[1]:
+                                log_unit[s, log_count[s]] = i
+                                log_time[s, log_count[s]] = next_spike[s, i]
+                                log_capacity[s, log_count[s]] = cap
+                                log_count[s] += 1
                             zi = z[s, i, z_index[s, i]]
                             z_index[s, i] += 1
                             next_spike[s, i] += (1.0 + isi_cv[s, i] * zi) / rate
                             spikes[s, i] += 1
-                total += gain[i] * c[s, i]
+                adaptation[s, i] = _adaptation_step_jit(
+                    adaptation[s, i], 1.0 if recruited else 0.0, adaptation_time[s], h
+                )
+                capacity[s, i] = _capacity_step_jit(
+                    cap, c[s, i] * _S04 / T, fatigue_rate[s, i], recovery, h
+                )
+                total += twitch_peak[s, i] * cap * np.e / T * c[s, i]
             force[s, k] = total
+
+
+# Threads pay off only with several subjects; for one they cost more than the work itself.
+_PARALLEL_FROM = 4
+_kernel_serial = njit(cache=True)(_kernel)
+_kernel_parallel = njit(cache=True, parallel=True)(_kernel)

@@ -1,0 +1,8 @@
+"""Writers for third-party file formats (optional dependencies, the ``[neuro]`` extra).
+
+The I/O layer knows arrays, labels and units only; it never imports the simulation.
+"""
+
+from myoaxis.io.edf import Annotation, Channel, ExportError, Patient, Recording, write_edf
+
+__all__ = ["Annotation", "Channel", "ExportError", "Patient", "Recording", "write_edf"]
