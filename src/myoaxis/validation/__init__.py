@@ -7,7 +7,7 @@ and citation. Cases live in :mod:`myoaxis.validation.motor` (motor pathway) and
 """
 
 # Importing the case modules registers their cases.
-from myoaxis.validation import fatigue, motor, muscle, nmj  # noqa: F401
+from myoaxis.validation import energetics, fatigue, motor, motor_fatigue, muscle, nmj  # noqa: F401
 from myoaxis.validation.registry import CASES, Outcome, ValidationCase, register, run_cases
 
 __all__ = ["CASES", "Outcome", "ValidationCase", "register", "run_cases"]
