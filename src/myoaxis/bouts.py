@@ -18,7 +18,7 @@ from myoaxis.core.errors import SimulationError
 from myoaxis.core.rng import SubjectRNG
 from myoaxis.muscle_state import MuscleState
 from myoaxis.muscles import ELBOW_PAIR
-from myoaxis.physiology.muscle import activation, mtu
+from myoaxis.physiology.muscle import activation, emg, mtu
 from myoaxis.physiology.musculoskeletal import elbow
 from myoaxis.physiology.neural import central_fatigue, cortex, motor_pool, spinal
 
@@ -35,6 +35,7 @@ class Bout:
     duration: float = 0.0  # s actually simulated (a bout to failure may stop early)
     failure_time: np.ndarray | None = None  # s since the bout's start; nan = did not fail
     spikes: motor_pool.SpikeLog | None = None
+    muscle: str | None = None  # the muscle of an isometric bout
 
 
 @dataclass(frozen=True)
@@ -125,15 +126,17 @@ class FastSettings:
     output_period: float
     coupling_window: float
     mode: str = "spiking"
+    spikes: bool = False  # keep spike events of isometric bouts (surface EMG)
 
     @classmethod
-    def from_body(cls, body: Body, mode: str) -> FastSettings:
+    def from_body(cls, body: Body, mode: str, spikes: bool = False) -> FastSettings:
         first = body.params[0]
         return cls(
             dt=first.value_in("fast.dt", "s"),
             output_period=first.value_in("fast.output_period", "s"),
             coupling_window=first.value_in("fast.coupling_window", "s"),
             mode=mode,
+            spikes=spikes and mode == "spiking",
         )
 
     def steps(self, duration: float) -> tuple[int, int]:
@@ -166,7 +169,6 @@ def isometric(
     *,
     rise_time: float = 0.5,
     failure: Failure | None = None,
-    spikes: bool = False,
 ) -> Bout:
     """An isometric contraction of ``state``'s muscle in the test posture.
 
@@ -175,11 +177,11 @@ def isometric(
     central ceiling over ``rise_time``). The cortex's command is capped by the central
     ceiling, which falls with effort (central fatigue); the units tire and recover as they
     work (``state`` is updated in place). With ``failure``, a subject who fails stops (target
-    0) and the bout ends when every subject has failed or after ``duration``. ``spikes``
-    keeps the spike events (for EMG).
+    0) and the bout ends when every subject has failed or after ``duration``. With
+    ``settings.spikes`` the spike events are kept (for surface EMG).
     """
     m = body.muscle(state.name)
-    drive = _drive(body, m, settings, rng, state, spikes)
+    drive = _drive(body, m, settings, rng, state, settings.spikes)
     n_steps, stride = settings.steps(duration)
     h = settings.dt
     rec = _Recorder(n_steps, stride, h, settings.coupling_window, m.mass)
@@ -226,6 +228,7 @@ def isometric(
     bout = rec.bout({"force": "N", "excitation": "1", "activation": "1", "ceiling": "1"}, k + 1)
     bout.failure_time = failed_at
     bout.spikes = drive.log
+    bout.muscle = state.name
     return bout
 
 
@@ -313,3 +316,43 @@ def elbow_move(
         },
         n_steps,
     )
+
+
+def surface_emg(body: Body, bout: Bout, rng: SubjectRNG) -> tuple[float, np.ndarray]:
+    """Surface EMG (mV) of a bout's spike events: sampling rate (Hz) and ``(S, samples)``.
+
+    MUAP amplitudes (unit size, random depth) and widths (conduction velocity) follow
+    :mod:`myoaxis.physiology.muscle.emg`; a unit's conduction velocity slows with its
+    fatigue (its capacity at each spike). Settings come from the first subject.
+    """
+    p = emg.EMGParameters.from_parameters(body.params[0])
+    pool = body.muscle(bout.muscle).pool
+    log = bout.spikes
+    used = np.arange(log.time.shape[1])[None, :] < log.count[:, None]
+    subject = np.nonzero(used)[0]
+    cv = emg.unit_conduction_velocity(
+        pool.contraction_time, cv_slowest=p.cv_slowest, cv_fastest=p.cv_fastest
+    )
+    amplitude = emg.unit_amplitude(
+        pool.twitch_peak,
+        rng.generators,
+        amplitude_smallest=p.amplitude_smallest,
+        amplitude_exponent=p.amplitude_exponent,
+        depth_max=p.depth_max,
+        attenuation_length=p.attenuation_length,
+    )
+    signal = emg.synthesize(
+        log.unit[used],
+        log.time[used],
+        log.capacity[used],
+        amplitude,
+        emg.muap_width(cv, template_width=p.template_width, cv_reference=p.cv_reference),
+        cv_fatigue_slope=p.cv_fatigue_slope,
+        width_fatigue_slope=p.width_fatigue_slope,
+        fs=p.sampling_rate,
+        duration=bout.duration,
+        subject=subject,
+        noise_rms=p.noise_rms,
+        rng=rng.generators,
+    )
+    return p.sampling_rate, signal

@@ -130,6 +130,38 @@ def cite(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file")]) -
         typer.echo(f"[{c.key}] {c.format()}")
 
 
+export_app = typer.Typer(no_args_is_help=True, help="Export results to third-party formats.")
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("emg")
+def export_emg(
+    results: Annotated[Path, typer.Argument(help="Results file written by 'myoaxis run'")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="EDF+ (.edf) or BDF+ (.bdf)")],
+    subject: Annotated[int, typer.Option("--subject", help="Subject index")] = 0,
+) -> None:
+    """Write one subject's surface EMG (all bouts, joined) as EDF+/BDF+ with step annotations."""
+    from myoaxis.results import Results, emg_recording
+
+    if not results.exists():
+        raise MyoAxisError(f"{results}: no such results file")
+    try:
+        from myoaxis.io import Annotation, write_edf
+    except ImportError as exc:
+        raise MyoAxisError(
+            f"EDF export needs the [neuro] extra (pip install 'myoaxis[neuro]'): {exc}"
+        ) from None
+    fs, signal, notes = emg_recording(Results.open(results), subject)
+    write_edf(
+        output,
+        {"EMG": signal},
+        fs,
+        units="mV",
+        annotations=[Annotation(onset, duration, text) for onset, duration, text in notes],
+    )
+    typer.echo(f"wrote {output} ({signal.size / fs:.1f} s of EMG at {fs:g} Hz)")
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of scenario files."""

@@ -8,6 +8,13 @@ ACUTE_OUTPUTS: dict[str, tuple[str, str]] = {
     "force": ("N", "muscle-group tendon force in the test posture"),
     "excitation": ("1", "descending excitation of the motor-unit pool (fraction of maximum)"),
     "activation": ("1", "pool force as a fraction of its maximal mean force"),
+    "ceiling": (
+        "1",
+        "central ceiling: maximal excitation the cortex can deliver (central fatigue)",
+    ),
+    "emg": ("mV", "surface EMG synthesised from the motor-unit spike trains (spiking mode)"),
+    "emg_rms": ("mV", "EMG root mean square per window (emg.window)"),
+    "emg_median_frequency": ("Hz", "EMG median frequency per window (Welch spectrum)"),
     "angle": ("deg", "elbow flexion angle"),
     "target_angle": ("deg", "elbow angle planned by the cortex (minimum jerk)"),
     "torque": ("N*m", "net muscle torque about the elbow"),

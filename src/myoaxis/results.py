@@ -92,3 +92,33 @@ def records_dataset(records: list[dict[str, Any]], long_name: str) -> xr.Dataset
         if k == "time_s":
             ds[k].attrs["units"] = "s"
     return ds
+
+
+def emg_recording(tree: xr.DataTree, subject: int = 0) -> tuple[float, np.ndarray, list]:
+    """One subject's surface EMG of every bout that kept it, joined in time order.
+
+    Returns the sampling rate (Hz), the signal (mV) and annotations ``(onset_s, duration_s,
+    step_id)`` marking where each bout starts in the joined record (rests are left out).
+    """
+    from myoaxis.core.errors import ScenarioError
+
+    parts = []
+    for name, node in tree["acute"].children.items() if "acute" in tree else ():
+        ds = node.to_dataset()
+        if "emg" in ds:
+            parts.append((float(ds.attrs["start_time_s"]), name, ds))
+    if not parts:
+        raise ScenarioError(
+            'the results hold no EMG: add "emg" to [outputs] acute and use spiking motor units'
+        )
+    subjects = parts[0][2].sizes["subject"]
+    if not 0 <= subject < subjects:
+        raise ScenarioError(f"subject {subject} is out of range (0-{subjects - 1})")
+    fs = float(parts[0][2]["emg_time"].attrs["sampling_rate"])
+    signals, notes, onset = [], [], 0.0
+    for _start, name, ds in sorted(parts, key=lambda p: p[0]):
+        x = ds["emg"].values[subject]
+        notes.append((onset, x.size / fs, name))
+        signals.append(x)
+        onset += x.size / fs
+    return fs, np.concatenate(signals), notes

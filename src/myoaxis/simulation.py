@@ -24,6 +24,7 @@ from myoaxis.core.rng import SubjectRNG, subject_streams
 from myoaxis.muscle_state import MuscleState
 from myoaxis.muscles import ELBOW_PAIR
 from myoaxis.outputs import ACUTE_OUTPUTS
+from myoaxis.physiology.muscle import emg
 from myoaxis.protocol import (
     MVC,
     Assess,
@@ -98,7 +99,9 @@ class Simulation:
         steps = self.scenario.steps()
         run = _Run(
             body=body,
-            fast=bouts.FastSettings.from_body(body, self.scenario.model.motor_units),
+            fast=bouts.FastSettings.from_body(
+                body, self.scenario.model.motor_units, spikes="emg" in self.scenario.outputs.acute
+            ),
             slow=SlowLayer(body, self.scenario.slow_period),
             rng=SubjectRNG(subject_streams(self.scenario.seed, body.n_subjects)),
             outputs=list(self.scenario.outputs.acute),
@@ -173,15 +176,43 @@ def _keep(run: _Run, step_id: str, bout: bouts.Bout, start: float, wanted: list[
         for name, trace in bout.traces.items()
         if name in wanted
     }
+    coords = {
+        "time": ("time", bout.time, {"units": "s", "long_name": "time since step start"}),
+        "subject": np.arange(run.body.n_subjects),
+    }
+    if bout.spikes is not None and bout.muscle is not None and "emg" in wanted:
+        data, coords = _with_emg(run, bout, data, coords)
     if data:
-        run.acute[step_id] = xr.Dataset(
-            data,
-            coords={
-                "time": ("time", bout.time, {"units": "s", "long_name": "time since step start"}),
-                "subject": np.arange(run.body.n_subjects),
-            },
-            attrs={"start_time_s": start},
-        )
+        run.acute[step_id] = xr.Dataset(data, coords=coords, attrs={"start_time_s": start})
+
+
+def _with_emg(run: _Run, bout: bouts.Bout, data: dict, coords: dict) -> tuple[dict, dict]:
+    """Add the bout's surface EMG and its windowed RMS and median frequency."""
+    fs, signal = bouts.surface_emg(run.body, bout, run.rng)
+    p = emg.EMGParameters.from_parameters(run.body.params[0])
+    centres, rms = emg.rms(signal, fs, p.window)
+    _, mdf = emg.median_frequency(signal, fs, p.window, p.welch_segment)
+    data = {
+        **data,
+        "emg": (("subject", "emg_time"), signal, _attrs("emg")),
+        "emg_rms": (("subject", "emg_window"), rms, _attrs("emg_rms")),
+        "emg_median_frequency": (("subject", "emg_window"), mdf, _attrs("emg_median_frequency")),
+    }
+    coords = {
+        **coords,
+        "emg_time": (
+            "emg_time",
+            np.arange(signal.shape[1]) / fs,
+            {"units": "s", "long_name": "EMG sample time since step start", "sampling_rate": fs},
+        ),
+        "emg_window": ("emg_window", centres, {"units": "s", "long_name": "EMG window centre"}),
+    }
+    return data, coords
+
+
+def _attrs(name: str) -> dict[str, str]:
+    units, long_name = ACUTE_OUTPUTS[name]
+    return {"units": units, "long_name": long_name}
 
 
 def _couple(run: _Run, bout: bouts.Bout) -> None:
