@@ -229,20 +229,23 @@ def _bout_step(run: _Run, step_id: str, bout: bouts.Bout, wanted: list[str]) -> 
     _couple(run, bout)
 
 
+def _event(run: _Run, subjects, kind: str, message: str, **extra) -> None:
+    run.events += [
+        {"subject": int(s), "kind": kind, "time_s": run.t, "message": message, **extra}
+        for s in subjects
+    ]
+
+
 def _mvc_reference(run: _Run, muscle: str) -> np.ndarray:
     """The MVC a %MVC target refers to: the last measured one, else the model's maximum."""
     if muscle not in run.mvc:
         run.mvc[muscle] = run.body.muscle(muscle).max_force
-        run.events += [
-            {
-                "subject": s,
-                "kind": "reference",
-                "time_s": run.t,
-                "message": f"no MVC of {muscle} measured yet; %MVC refers to the "
-                "model's maximal force",
-            }
-            for s in range(run.body.n_subjects)
-        ]
+        _event(
+            run,
+            range(run.body.n_subjects),
+            "reference",
+            f"no MVC of {muscle} measured yet; %MVC refers to the model's maximal force",
+        )
     return run.mvc[muscle]
 
 
@@ -325,13 +328,6 @@ def _failure(run: _Run) -> bouts.Failure:
     return bouts.Failure(
         _param(run, "task.failure_tolerance"), _param(run, "task.failure_hold", "s")
     )
-
-
-def _event(run: _Run, subjects, kind: str, message: str, **extra) -> None:
-    run.events += [
-        {"subject": int(s), "kind": kind, "time_s": run.t, "message": message, **extra}
-        for s in subjects
-    ]
 
 
 def _until_failure(
@@ -453,7 +449,7 @@ def _reps(run: _Run, muscle: str, load: np.ndarray, reps: int, step_id: str, tol
     bout = bouts.isometric(
         run.body,
         state,
-        lambda t: target(t) if t < reps * (tut + pause) else np.zeros_like(fraction),
+        target,
         reps * (tut + pause),
         run.fast,
         run.rng,

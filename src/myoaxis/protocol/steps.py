@@ -33,6 +33,16 @@ class Step:
         return self.kind.lower()
 
 
+class AtPercent:
+    """Mixin for steps with a target ``percent`` (of MVC or 1RM): ``level`` is its fraction."""
+
+    percent: float
+
+    @property
+    def level(self) -> float:
+        return self.percent / 100.0
+
+
 @dataclass(frozen=True)
 class MVC(Step):
     """A maximal voluntary contraction of ``muscle``; records the maximal force."""
@@ -53,18 +63,13 @@ class MVC(Step):
 
 
 @dataclass(frozen=True)
-class Hold(Step):
+class Hold(Step, AtPercent):
     """Hold ``percent`` of MVC for ``seconds`` under closed-loop cortical control."""
 
     muscle: str
     percent: float
     seconds: float
     kind = "Hold"
-
-    @property
-    def level(self) -> float:
-        """Target as a fraction of MVC."""
-        return self.percent / 100.0
 
     @property
     def duration(self) -> float:
@@ -148,16 +153,12 @@ class Rest(Step):
 
 
 @dataclass(frozen=True)
-class HoldToFailure(Step):
+class HoldToFailure(Step, AtPercent):
     """Hold ``percent`` of MVC until task failure; records the endurance time."""
 
     muscle: str
     percent: float
     kind = "Hold"
-
-    @property
-    def level(self) -> float:
-        return self.percent / 100.0
 
     @property
     def duration(self) -> float:
@@ -172,7 +173,7 @@ class HoldToFailure(Step):
 
 
 @dataclass(frozen=True)
-class Intermittent(Step):
+class Intermittent(Step, AtPercent):
     """Contractions at ``percent`` of MVC of ``on_seconds``, each followed by ``off_seconds`` of
     rest, for ``total_seconds`` or, when that is ``None``, until task failure."""
 
@@ -182,10 +183,6 @@ class Intermittent(Step):
     off_seconds: float
     total_seconds: float | None = None
     kind = "Hold"
-
-    @property
-    def level(self) -> float:
-        return self.percent / 100.0
 
     @property
     def duration(self) -> float:
@@ -212,7 +209,7 @@ class Intermittent(Step):
 
 
 @dataclass(frozen=True)
-class Resistance(Step):
+class Resistance(Step, AtPercent):
     """``sets`` sets of ``reps`` repetitions at ``percent`` of 1RM, ``rest_seconds`` apart."""
 
     muscle: str
@@ -221,10 +218,6 @@ class Resistance(Step):
     percent: float
     rest_seconds: float
     kind = "Resistance"
-
-    @property
-    def level(self) -> float:
-        return self.percent / 100.0
 
     @property
     def duration(self) -> float:

@@ -163,10 +163,15 @@ def meta_analysis_ratios() -> np.ndarray:
     return model / published
 
 
-def meta_analysis_worst_factor() -> float:
-    """Worst factor max(ratio, 1/ratio) between the 3CC and the meta-analysis ET."""
-    ratios = meta_analysis_ratios()
+def worst_factor(ratios: np.ndarray) -> float:
+    """Largest disagreement factor, max(ratio, 1/ratio), over an array of ratios."""
+    ratios = np.asarray(ratios, dtype=float)
     return float(np.max(np.maximum(ratios, 1 / ratios)))
+
+
+def meta_analysis_worst_factor() -> float:
+    """Worst factor between the 3CC and the meta-analysis ET."""
+    return worst_factor(meta_analysis_ratios())
 
 
 register(

@@ -21,7 +21,12 @@ from myoaxis.body import Body
 from myoaxis.conditions import subject_parameters
 from myoaxis.physiology.muscle import fatigue
 from myoaxis.physiology.neural import motor_pool
-from myoaxis.validation.fatigue import JOINT_GROUPS, LOADS, published_endurance_time
+from myoaxis.validation.fatigue import (
+    JOINT_GROUPS,
+    LOADS,
+    published_endurance_time,
+    worst_factor,
+)
 from myoaxis.validation.registry import ValidationCase, register
 
 _STEP = 0.1  # s
@@ -57,16 +62,12 @@ def endurance_table() -> dict[str, np.ndarray]:
     return {j: ideal_endurance(body, g, np.array(LOADS)) for j, g in JOINT_GROUPS.items()}
 
 
-def _worst_factor(ratio: np.ndarray) -> float:
-    return float(np.max(np.maximum(ratio, 1.0 / ratio)))
-
-
 _CHECKED = slice(0, 3)  # 20, 40 and 60 %MVC
 
 
 def worst_factor_vs_meta_analysis() -> float:
     loads = np.array(LOADS)[_CHECKED]
-    return _worst_factor(
+    return worst_factor(
         np.array(
             [t[_CHECKED] / published_endurance_time(j, loads) for j, t in endurance_table().items()]
         )
@@ -81,7 +82,7 @@ def worst_factor_vs_three_compartment() -> float:
         r = params.value_in(f"muscle.{group}.recovery_rate", "1/s")
         closed = fatigue.endurance_time(np.array(LOADS)[_CHECKED], f, r)
         ratios.append(endurance_table()[joint][_CHECKED] / closed)
-    return _worst_factor(np.array(ratios))
+    return worst_factor(np.array(ratios))
 
 
 register(

@@ -277,8 +277,8 @@ def unit_forces(
         ct = fatigued_contraction_time(
             props.contraction_time, capacity, props.contraction_time_slowing
         )
-    x = ct * rate
-    return props.twitch_peak * capacity * np.e * x * fusion_gain(x), fusion_fraction(x)
+    force = mean_unit_force(props.twitch_peak * capacity, ct, rate)
+    return force, fusion_fraction(ct * rate)
 
 
 def steady_force(
@@ -363,10 +363,6 @@ class SpikeLog:
             self.unit = np.pad(self.unit, ((0, 0), (0, grow)))
             self.time = np.pad(self.time, ((0, 0), (0, grow)))
             self.capacity = np.pad(self.capacity, ((0, 0), (0, grow)))
-
-    def events(self, subject: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        n = self.count[subject]
-        return self.unit[subject, :n], self.time[subject, :n], self.capacity[subject, :n]
 
 
 _NO_LOG = SpikeLog.empty(0, 0)
