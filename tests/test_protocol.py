@@ -10,6 +10,7 @@ from myoaxis.protocol import (
     MVC,
     STEP_FORMS,
     Assess,
+    Cycle,
     Hold,
     HoldToFailure,
     Intermittent,
@@ -45,6 +46,9 @@ FORMS = [
         "Assess rns first_dorsal_interosseous at 3 Hz",
         Assess("rns", "first_dorsal_interosseous", frequency=3.0),
     ),
+    ("Assess voluntary_activation elbow_flexors", Assess("voluntary_activation", "elbow_flexors")),
+    ("Cycle at 70 %VO2max for 45 min", Cycle(70.0, 2700.0)),
+    ("Cycle at 75 %VO2max until exhaustion", Cycle(75.0)),
 ]
 
 
@@ -55,7 +59,7 @@ FORMS = [
         ("Resistance grip 3x10 at 120 %1RM, rest 9 s", 25, "a percentage between 0 and 100 %1RM"),
         ("Hold grip at 40 %MVC until", 27, "'failure'"),
         ("Hold grip at 40 %MVC for 5 s, rest 2 s", 39, "','"),
-        ("Assess strength grip", 8, "a test (1RM, endurance, rns)"),
+        ("Assess strength grip", 8, "a test (1RM, endurance, rns, voluntary_activation)"),
         ("Assess rns grip at 300 Hz", 20, "a stimulation rate in (0, 100] Hz"),
     ],
 )
@@ -116,12 +120,14 @@ def test_durations_convert_to_seconds(duration, seconds, written):
         (
             "",
             1,
-            "a step (MVC, Hold, Ramp, Move, Resistance, Assess, Rest), found the end of the step",
+            "a step (MVC, Hold, Ramp, Move, Resistance, Assess, Cycle, Rest), "
+            "found the end of the step",
         ),
         (
             "Hodl grip",
             1,
-            "a step (MVC, Hold, Ramp, Move, Resistance, Assess, Rest) (did you mean 'Hold'?)",
+            "a step (MVC, Hold, Ramp, Move, Resistance, Assess, Cycle, Rest) "
+            "(did you mean 'Hold'?)",
         ),
         ("MVC", 4, "a muscle (ankle_plantarflexors, elbow_extensors,"),
         ("MVC grp", 5, "(did you mean 'grip'?), found 'grp'"),

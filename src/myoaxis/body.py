@@ -16,7 +16,7 @@ import numpy as np
 from myoaxis.core.errors import ParameterError
 from myoaxis.core.parameters import ParameterSet
 from myoaxis.physiology.endocrine.myokines import IL6Parameters
-from myoaxis.physiology.muscle import mtu
+from myoaxis.physiology.muscle import energetics, mtu
 from myoaxis.physiology.musculoskeletal import elbow
 from myoaxis.physiology.neural import central_fatigue, cortex, motor_pool
 
@@ -175,6 +175,11 @@ class Body:
             fatigue_rate=v("central.fatigue_rate", "1/s"),
             recovery_rate=v("central.recovery_rate", "1/s"),
         )
+
+    @cached_property
+    def energetics(self) -> energetics.EnergeticsParameters:
+        """Muscle and whole-body energetics parameters of every subject."""
+        return energetics.EnergeticsParameters.from_values(self.values, self.body_mass)
 
     @cached_property
     def il6(self) -> IL6Parameters:

@@ -18,7 +18,7 @@ from myoaxis.core.errors import SimulationError
 from myoaxis.core.rng import SubjectRNG
 from myoaxis.muscle_state import MuscleState
 from myoaxis.muscles import ELBOW_PAIR
-from myoaxis.physiology.muscle import activation, emg, mtu
+from myoaxis.physiology.muscle import activation, emg, energetics, mtu
 from myoaxis.physiology.musculoskeletal import elbow
 from myoaxis.physiology.neural import central_fatigue, cortex, motor_pool, spinal
 
@@ -79,6 +79,51 @@ class _Drive:
         target, self.state.fatigue = motor_pool.mean_field_step(props, u, self.state.fatigue, h)
         self.act = activation.advance(self.act, target, h, *self.tau)
         return self.act
+
+    def stimulate(self, t: float) -> None:
+        """A supramaximal nerve stimulus at ``t`` (needs the spiking pool)."""
+        if self.pool is None:
+            raise SimulationError("nerve stimulation needs the spiking motor-unit pool")
+        motor_pool.stimulate(self.pool, self.muscle.pool, t, self.state.fatigue, self.log)
+
+
+ENERGY_TRACES = ("pcr_muscle", "glycogen_muscle", "lactate_plasma", "vo2")
+
+
+class _Energy:
+    """The working muscle's energetics, stepped once per output sample on the mean activation
+    over it (:func:`energetics.step`; a sample is far shorter than PCr's time constant)."""
+
+    def __init__(self, body: Body, muscle: Muscle, state: MuscleState):
+        self.p, self.muscle, self.state = body.energetics, muscle, state
+        self.total = np.zeros(body.n_subjects)
+        self.count = 0
+        self.vo2 = self.p.vo2_rest.copy()
+
+    def add(self, a: np.ndarray) -> None:
+        self.total += a
+        self.count += 1
+
+    def flush(self, u: np.ndarray, h: float) -> None:
+        """Advance over the steps added since the last flush, at excitation ``u``."""
+        if not self.count:
+            return
+        force = self.total / self.count
+        fast = motor_pool.fast_force_share(self.muscle.pool, u, self.state.fatigue, self.p.fast_ref)
+        demand = energetics.isometric_atp_demand(force, fast, self.p)
+        perfusion = energetics.perfusion_from_force(force, self.p)
+        self.state.energy, out = energetics.step(
+            self.state.energy, demand, perfusion, self.p, self.count * h, self.muscle.mass
+        )
+        self.vo2 = out.vo2
+        self.total = np.zeros_like(self.total)
+        self.count = 0
+
+    def traces(self) -> dict[str, np.ndarray]:
+        e = self.state.energy
+        return dict(
+            zip(ENERGY_TRACES, (e.pcr, e.glycogen, e.lactate_plasma, self.vo2), strict=True)
+        )
 
 
 class _Recorder:
@@ -169,6 +214,7 @@ def isometric(
     *,
     rise_time: float = 0.5,
     failure: Failure | None = None,
+    stimuli: tuple[float, ...] = (),
 ) -> Bout:
     """An isometric contraction of ``state``'s muscle in the test posture.
 
@@ -178,7 +224,8 @@ def isometric(
     ceiling, which falls with effort (central fatigue); the units tire and recover as they
     work (``state`` is updated in place). With ``failure``, a subject who fails stops (target
     0) and the bout ends when every subject has failed or after ``duration``. With
-    ``settings.spikes`` the spike events are kept (for surface EMG).
+    ``settings.spikes`` the spike events are kept (for surface EMG). ``stimuli`` are times (s
+    since the bout's start) of supramaximal nerve stimuli (twitch interpolation).
     """
     m = body.muscle(state.name)
     drive = _drive(body, m, settings, rng, state, settings.spikes)
@@ -191,9 +238,13 @@ def isometric(
     force_norm = np.zeros(n)
     failed_at = np.full(n, np.nan)
     below_since = np.full(n, np.nan)
+    stimulus_steps = {round(s / h) for s in stimuli}
+    energy = _Energy(body, m, state)
     k = 0
     for k in range(n_steps):
         t = k * h
+        if k in stimulus_steps:
+            drive.stimulate(t)
         if target is None:
             goal = None
             u = np.minimum((t + h) / rise_time, 1.0) * state.ceiling
@@ -208,6 +259,9 @@ def isometric(
         force = head_force.sum(axis=1)
         force_norm = force / m.max_force
         state.ceiling = central_fatigue.step(state.ceiling, u, body.central, h)
+        energy.add(a)
+        if (k + 1) % stride == 0:
+            energy.flush(u, h)
         rec.add(
             k,
             t + h,
@@ -216,6 +270,7 @@ def isometric(
             excitation=u,
             activation=a,
             ceiling=state.ceiling,
+            **energy.traces(),
         )
         if failure is not None and goal is not None:
             short = (goal > 0) & (loop.sensed < (1.0 - failure.tolerance) * goal)
@@ -224,8 +279,10 @@ def isometric(
             failed_at = np.where(newly, below_since, failed_at)
             if not np.isnan(failed_at).any():
                 break
+    energy.flush(u, h)
     state.time += (k + 1) * h
-    bout = rec.bout({"force": "N", "excitation": "1", "activation": "1", "ceiling": "1"}, k + 1)
+    units = {"force": "N", "excitation": "1", "activation": "1", "ceiling": "1"}
+    bout = rec.bout(units | {name: energetics.OUTPUTS[name][0] for name in ENERGY_TRACES}, k + 1)
     bout.failure_time = failed_at
     bout.spikes = drive.log
     bout.muscle = state.name

@@ -1,4 +1,5 @@
-"""What a muscle group carries from one protocol step to the next: fatigue, central and local.
+"""What a muscle group carries from one protocol step to the next: fatigue, central and local,
+and its energy stores.
 
 The fast layer updates a :class:`MuscleState` during the bouts that use the muscle; between
 them the muscle rests, and :meth:`MuscleState.catch_up` applies the exact rest recovery of
@@ -12,16 +13,19 @@ from dataclasses import dataclass
 import numpy as np
 
 from myoaxis.body import Body
+from myoaxis.physiology.muscle import energetics
 from myoaxis.physiology.neural import central_fatigue, motor_pool
 
 
 @dataclass
 class MuscleState:
-    """Per-unit fatigue, the central ceiling ``(S,)`` and the time the state refers to."""
+    """Per-unit fatigue, the central ceiling ``(S,)``, the muscle's PCr, glycogen and lactate
+    (plasma lactate is the bout's own account of it) and the time the state refers to."""
 
     name: str
     fatigue: motor_pool.FatigueState
     ceiling: np.ndarray  # maximal excitation the cortex can deliver, fraction of maximum
+    energy: energetics.EnergeticsState
     time: float = 0.0  # run time (s) the state refers to
 
     @classmethod
@@ -31,6 +35,7 @@ class MuscleState:
             name,
             motor_pool.FatigueState.rested(pool),
             body.central.rested.copy(),
+            energetics.resting_state(body.energetics),
             time,
         )
 
@@ -40,6 +45,8 @@ class MuscleState:
         if gap > 0:
             self.fatigue = motor_pool.recover(self.fatigue, body.muscle(self.name).pool, gap)
             self.ceiling = central_fatigue.recover(self.ceiling, body.central, gap)
+            mass = body.muscle(self.name).mass
+            self.energy = energetics.recover(self.energy, body.energetics, gap, mass)
         self.time = max(self.time, time)
 
     def strength(self, body: Body) -> np.ndarray:

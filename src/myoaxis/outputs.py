@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from myoaxis.physiology.muscle.energetics import OUTPUTS as _ENERGETICS
 from myoaxis.slow import VARIABLES
 
 ACUTE_OUTPUTS: dict[str, tuple[str, str]] = {
@@ -25,6 +26,14 @@ ACUTE_OUTPUTS: dict[str, tuple[str, str]] = {
     ),
     "activation_flexors": ("1", "elbow-flexor pool activation"),
     "activation_extensors": ("1", "elbow-extensor pool activation"),
+    **{
+        name: _ENERGETICS[name]
+        for name in ("pcr_muscle", "glycogen_muscle", "lactate_muscle", "lactate_plasma", "vo2")
+    },
+    "rer": _ENERGETICS["rer"],
+    "fat_oxidation": _ENERGETICS["fat_oxidation"],
+    "carbohydrate_oxidation": _ENERGETICS["carbohydrate_oxidation"],
+    "intensity": ("1", "cycling intensity, fraction of VO2max (0 once exhausted)"),
 }
 
 

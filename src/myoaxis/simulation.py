@@ -15,7 +15,7 @@ import numpy as np
 import xarray as xr
 
 from myoaxis import bouts
-from myoaxis.assess import mvc_records, peak_moving_mean
+from myoaxis.assess import mvc_records, peak_moving_mean, voluntary_activation
 from myoaxis.assess.rns import rns_records
 from myoaxis.body import Body
 from myoaxis.conditions import subject_parameters
@@ -24,10 +24,11 @@ from myoaxis.core.rng import SubjectRNG, subject_streams
 from myoaxis.muscle_state import MuscleState
 from myoaxis.muscles import ELBOW_PAIR
 from myoaxis.outputs import ACUTE_OUTPUTS
-from myoaxis.physiology.muscle import emg
+from myoaxis.physiology.muscle import emg, energetics
 from myoaxis.protocol import (
     MVC,
     Assess,
+    Cycle,
     Hold,
     HoldToFailure,
     Intermittent,
@@ -59,6 +60,7 @@ class _Run:
     events: list[dict] = field(default_factory=list)
     muscles: dict[str, MuscleState] = field(default_factory=dict)
     one_rm: dict[str, np.ndarray] = field(default_factory=dict)  # measured 1RM (N)
+    cycling: tuple[float, energetics.EnergeticsState] | None = None  # (time, state) after a ride
 
     def muscle(self, name: str) -> MuscleState:
         """The muscle's persistent state, recovered at rest up to now."""
@@ -554,10 +556,31 @@ def _assess_rns(run: _Run, step: Assess, step_id: str) -> None:
     run.assessments += rns_records(run.body, step.muscle, step.frequency, run.t, step_id)
 
 
+def _assess_voluntary_activation(run: _Run, step: Assess, step_id: str) -> None:
+    state = run.muscle(step.muscle)
+    protocol = voluntary_activation.InterpolationProtocol.from_body(run.body)
+    values, (effort, rest) = voluntary_activation.twitch_interpolation(
+        run.body, state, run.fast, run.rng, protocol
+    )
+    _couple(run, effort)
+    run.assessments += _simple_records(
+        run,
+        step,
+        step_id,
+        values["voluntary_activation"],
+        "%",
+        superimposed_twitch_n=values["superimposed_twitch"],
+        resting_twitch_n=values["resting_twitch"],
+        voluntary_force_n=values["voluntary_force"],
+    )
+    _couple(run, rest)
+
+
 ASSESSMENTS: dict[str, Callable[[_Run, Assess, str], None]] = {
     "1RM": _assess_1rm,
     "endurance": _assess_endurance,
     "rns": _assess_rns,
+    "voluntary_activation": _assess_voluntary_activation,
 }
 
 
@@ -570,6 +593,78 @@ def _run_rest(run: _Run, step: Rest, _step_id: str) -> None:
     run.t += step.seconds
 
 
+CYCLING_TRACES = (
+    "vo2",
+    "pcr_muscle",
+    "glycogen_muscle",
+    "lactate_muscle",
+    "lactate_plasma",
+    "rer",
+    "fat_oxidation",
+    "carbohydrate_oxidation",
+)
+
+
+def _cycling_state(run: _Run) -> energetics.EnergeticsState:
+    """The cycling muscles' energetics now: rested, or recovered since the last ride."""
+    p = run.body.energetics
+    if run.cycling is None:
+        return energetics.resting_state(p)
+    then, state = run.cycling
+    return energetics.recover(state, p, run.t - then, p.cycling_mass)
+
+
+def _run_cycle(run: _Run, step: Cycle, step_id: str) -> None:
+    """Ride at a fraction of VO2max in pieces of ``cycling.output_period``; a subject whose
+    working-muscle glycogen falls to ``energetics.glycogen_at_exhaustion`` stops (rests)."""
+    p = run.body.energetics
+    n = run.body.n_subjects
+    until = step.seconds is None
+    total = _param(run, "task.max_until_exhaustion", "s") if until else step.seconds
+    dt = _param(run, "cycling.step", "s")
+    piece = _param(run, "cycling.output_period", "s")
+    floor = run.body.values("energetics.glycogen_at_exhaustion", "mmol/kg")
+    state = _cycling_state(run)
+    start = run.t
+    exhausted = np.full(n, np.nan)
+    rows: dict[str, list[np.ndarray]] = {}
+    times: list[float] = []
+    done = 0.0
+    while done < total - 1e-9 and not (until and not np.isnan(exhausted).any()):
+        span = min(piece, total - done)
+        intensity = np.where(np.isnan(exhausted), step.percent / 100.0, 0.0)
+        traces, state = energetics.aerobic_bout(p, intensity, span, dt, state, round(span / dt))
+        done += span
+        exhausted = np.where(np.isnan(exhausted) & (state.glycogen <= floor), done, exhausted)
+        for name in CYCLING_TRACES:
+            rows.setdefault(name, []).append(traces[name][:, -1])
+        rows.setdefault("intensity", []).append(intensity)
+        times.append(done)
+        active = p.cycling_mass * np.minimum(intensity, 1.0)  # kg x activation, myokine port
+        run.slow.advance(span, {"active_mass_activation": active})
+        run.t += span
+    run.cycling = (run.t, state)
+    units = {name: ACUTE_OUTPUTS[name][0] for name in rows}
+    bout = bouts.Bout(np.array(times), {k: np.stack(v, axis=1) for k, v in rows.items()}, units)
+    _keep(run, step_id, bout, start, run.outputs)
+    stopped = np.flatnonzero(~np.isnan(exhausted))
+    _event(run, stopped, "exhaustion", f"{step}: working-muscle glycogen exhausted")
+    if until:
+        run.assessments += [
+            {
+                "subject": s,
+                "test": "time_to_exhaustion",
+                "step": step_id,
+                "time_s": start + (total if np.isnan(e) else e),
+                "value": total if np.isnan(e) else float(e),
+                "unit": "s",
+                "intensity_percent_vo2max": step.percent,
+                "censored": bool(np.isnan(e)),
+            }
+            for s, e in enumerate(exhausted)
+        ]
+
+
 HANDLERS: dict[type[Step], Callable[[_Run, Step, str], None]] = {
     MVC: _run_mvc,
     Hold: _run_hold,
@@ -580,4 +675,5 @@ HANDLERS: dict[type[Step], Callable[[_Run, Step, str], None]] = {
     Intermittent: _run_intermittent,
     Resistance: _run_resistance,
     Assess: _run_assess,
+    Cycle: _run_cycle,
 }

@@ -3,14 +3,20 @@
 from myoaxis.assess.mvc import KG_FORCE, mvc_records, peak_moving_mean
 from myoaxis.assess.mvc import TESTS as _MVC_TESTS
 from myoaxis.assess.rns import TESTS as _RNS_TESTS
+from myoaxis.assess.voluntary_activation import TESTS as _VA_TESTS
 
 TESTS = {
     **_MVC_TESTS,
     "endurance_time": "time to task failure of a hold 'until failure' (s; right-censored flag)",
     "endurance": "Assess endurance: MVC, rest, then a hold at X %MVC until failure (s)",
     "1RM": "one-repetition maximum by ascending single attempts (N at the muscle)",
+    "time_to_exhaustion": (
+        "Cycle ... until exhaustion: time until working-muscle glycogen is exhausted "
+        "(s; right-censored flag)"
+    ),
     "resistance_set": "repetitions completed in one set of resistance exercise (reps)",
     **_RNS_TESTS,
+    **_VA_TESTS,
 }
 
 __all__ = ["KG_FORCE", "TESTS", "mvc_records", "peak_moving_mean"]

@@ -4,6 +4,7 @@ from myoaxis.protocol.parser import ASSESS_TESTS, STEP_FORMS, parse_step
 from myoaxis.protocol.steps import (
     MVC,
     Assess,
+    Cycle,
     Hold,
     HoldToFailure,
     Intermittent,
@@ -19,6 +20,7 @@ __all__ = [
     "MVC",
     "STEP_FORMS",
     "Assess",
+    "Cycle",
     "Hold",
     "HoldToFailure",
     "Intermittent",

@@ -13,6 +13,9 @@ Step forms (``<D>`` is a duration with a unit, e.g. ``90 s``, ``10 min``, ``2 da
     Assess 1RM <muscle>
     Assess endurance <muscle> at <X> %MVC
     Assess rns <muscle> at <F> Hz
+    Assess voluntary_activation <muscle>
+    Cycle at <X> %VO2max for <D>
+    Cycle at <X> %VO2max until exhaustion
     Rest for <D>
 
 Keywords are case-insensitive. A step that does not parse raises
@@ -33,6 +36,7 @@ from myoaxis.muscles import JOINTS, muscle_names
 from myoaxis.protocol.steps import (
     MVC,
     Assess,
+    Cycle,
     Hold,
     HoldToFailure,
     Intermittent,
@@ -44,9 +48,10 @@ from myoaxis.protocol.steps import (
 )
 
 _TOKEN = re.compile(
-    r"%\s*1RM|(?i:1RM)\b|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|%\s*MVC|%|[A-Za-z_][A-Za-z0-9_]*|\S"
+    r"%\s*1RM|(?i:1RM)\b|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|%\s*MVC|%\s*(?i:VO2max)|%"
+    r"|[A-Za-z_][A-Za-z0-9_]*|\S"
 )
-ASSESS_TESTS = ("1RM", "endurance", "rns")
+ASSESS_TESTS = ("1RM", "endurance", "rns", "voluntary_activation")
 
 
 @dataclass
@@ -235,6 +240,23 @@ def _move(c: _Cursor) -> Step:
     return Move(joint, angle, _duration(c))
 
 
+def _cycle(c: _Cursor) -> Step:
+    c.word("at")
+    _, pos = c.peek()
+    percent = c.number("an intensity in %VO2max")
+    if not 0 < percent <= 150:
+        raise ProtocolError(c.text, pos, "an intensity in (0, 150] %VO2max", f"{percent:g}")
+    tok, _ = c.peek()
+    if tok is None or tok.replace(" ", "").lower() != "%vo2max":
+        raise c.fail("'%VO2max'")
+    c.i += 1
+    if c.optional("until"):
+        c.word("exhaustion")
+        return Cycle(percent)
+    c.word("for")
+    return Cycle(percent, _duration(c))
+
+
 def _rest(c: _Cursor) -> Step:
     c.word("for")
     return Rest(_duration(c))
@@ -262,8 +284,13 @@ STEP_FORMS: dict[str, tuple[tuple[str, ...], Callable[[_Cursor], Step]]] = {
             "Assess 1RM <muscle>",
             "Assess endurance <muscle> at <X> %MVC",
             "Assess rns <muscle> at <rate> Hz",
+            "Assess voluntary_activation <muscle>",
         ),
         _assess,
+    ),
+    "Cycle": (
+        ("Cycle at <X> %VO2max for <duration>", "Cycle at <X> %VO2max until exhaustion"),
+        _cycle,
     ),
     "Rest": (("Rest for <duration>",), _rest),
 }

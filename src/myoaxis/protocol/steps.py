@@ -258,3 +258,22 @@ class Assess(Step):
         if self.test == "rns":
             return f"Assess rns {self.muscle} at {number(self.frequency)} Hz"
         return f"Assess {self.test} {self.muscle}"
+
+
+@dataclass(frozen=True)
+class Cycle(Step):
+    """Cycling at ``percent`` of VO2max for ``seconds``, or until glycogen exhaustion
+    (``seconds`` is ``None``)."""
+
+    percent: float
+    seconds: float | None = None
+    kind = "Cycle"
+
+    @property
+    def duration(self) -> float:
+        return float("nan") if self.seconds is None else self.seconds
+
+    def __str__(self) -> str:
+        if self.seconds is None:
+            return f"Cycle at {number(self.percent)} %VO2max until exhaustion"
+        return f"Cycle at {number(self.percent)} %VO2max for {format_duration(self.seconds)}"

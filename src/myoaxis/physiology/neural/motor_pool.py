@@ -302,6 +302,24 @@ def mean_field_step(
     )
 
 
+def fast_force_share(
+    props: PoolProperties, u: np.ndarray, fatigue: FatigueState, reference: np.ndarray
+) -> np.ndarray:
+    """Share of the pool's steady force produced by fast (type II) units, ``(S,)``.
+
+    The pool has no fibre types of its own: its largest units, those that produce the
+    fraction ``reference`` (``(S,)``) of the rested maximal force, are taken as the fast
+    ones, so the share is ``reference`` at maximal excitation and falls as the last-recruited
+    units drop out. Silent pools give 0.
+    """
+    top_down = unit_forces(props, np.ones(props.threshold.shape[0]))[0][:, ::-1]
+    before = np.cumsum(top_down, axis=1) - top_down  # force of the larger units
+    fast = (before < np.reshape(reference, (-1, 1)) * top_down.sum(axis=1, keepdims=True))[:, ::-1]
+    force = unit_forces(props, u, fatigue)[0]
+    total = force.sum(axis=1)
+    return np.where(total > 0, (force * fast).sum(axis=1) / np.where(total > 0, total, 1.0), 0.0)
+
+
 def recruited_fraction(props: PoolProperties, u: np.ndarray) -> np.ndarray:
     """Fraction of units recruited at excitation ``u``."""
     e = np.asarray(u, dtype=float).reshape(-1, 1) * props.e_max
@@ -459,6 +477,39 @@ def advance(
         )
         k += steps
     return (force[:, 0] if single else force), spikes
+
+
+def stimulate(
+    state: PoolState,
+    props: PoolProperties,
+    t: float,
+    fatigue: FatigueState | None = None,
+    log: SpikeLog | None = None,
+) -> None:
+    r"""A supramaximal stimulus of the motor nerve at ``t`` (a step boundary), in place.
+
+    Every axon fires once and each unit adds a single twitch scaled by its unfused headroom,
+    :math:`\max(0, 1 - \rho_i)`, with :math:`\rho_i = C_i S(0.4)/(0.4\,T_i)` its present force
+    relative to full fusion. Fuglevand's twitch sum is linear and would let an extra spike add
+    a full twitch even to a fused unit; contractile activation, however, saturates (the
+    occupancy factor :math:`1 - a` of activation dynamics, Hatze 1977), so a fused unit adds
+    nothing. The antidromic impulse collides with the next voluntary one (Herbert & Gandevia
+    1999): the unit's own discharge goes on, the stimulus spike standing for the one lost.
+    The superimposed twitch therefore shrinks as voluntary drive and fusion rise, which is
+    what twitch interpolation measures. Every unit's evoked spike goes to ``log``.
+    """
+    fatigue = fatigue if fatigue is not None else FatigueState.rested(props)
+    ct = fatigued_contraction_time(
+        props.contraction_time, fatigue.capacity, props.contraction_time_slowing
+    )
+    state.a += np.maximum(0.0, 1.0 - state.c * _S04 / ct)
+    if log is not None and log.count.size:
+        log.reserve(props.n_units)
+        rows, at = np.arange(log.count.size)[:, None], log.count[:, None] + np.arange(props.n_units)
+        log.unit[rows, at] = np.arange(props.n_units)
+        log.time[rows, at] = t
+        log.capacity[rows, at] = fatigue.capacity
+        log.count += props.n_units
 
 
 def _kernel(

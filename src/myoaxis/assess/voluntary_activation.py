@@ -1,0 +1,118 @@
+r"""Voluntary activation by twitch interpolation (Merton 1954; Gandevia 2001).
+
+The subject makes a brief maximal voluntary contraction; a supramaximal stimulus of the motor
+nerve during its plateau evokes a *superimposed* twitch (SIT), and a second stimulus a little
+after relaxing evokes the *resting* (potentiated) twitch (RT). Then
+
+.. math::
+    VA = 100\,(1 - SIT / RT)\ \%.
+
+Each twitch amplitude is the mean force over a window centred on the resting twitch's peak,
+minus the mean force over the same length just before the stimulus. Averaging over about one
+period of the voluntary force ripple (the pool's asynchronous discharge) keeps the ripple from
+biasing the superimposed twitch, which a single peak-minus-baseline reading would inflate.
+The nerve stimulus itself is :func:`myoaxis.physiology.neural.motor_pool.stimulate`; the test
+always uses the spiking pool, whatever the run's drive mode.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from myoaxis.body import Body
+from myoaxis.bouts import Bout, FastSettings, isometric
+from myoaxis.core.rng import SubjectRNG
+from myoaxis.muscle_state import MuscleState
+
+TESTS = {"voluntary_activation": "twitch interpolation: 100 (1 - superimposed / resting twitch), %"}
+
+
+@dataclass(frozen=True)
+class InterpolationProtocol:
+    """Timing of the test (s): the stimulus ``stimulus_at`` after the effort starts, the
+    contraction ending ``after_stimulus`` later, the resting twitch ``twitch_delay`` after
+    relaxing, and the averaging ``window``."""
+
+    stimulus_at: float
+    after_stimulus: float
+    twitch_delay: float
+    window: float
+
+    @classmethod
+    def from_body(cls, body: Body) -> InterpolationProtocol:
+        first = body.params[0]
+        return cls(
+            *(
+                first.value_in(f"assess.voluntary_activation_{name}", "s")
+                for name in ("stimulus_at", "after_stimulus", "twitch_delay", "window")
+            )
+        )
+
+
+def _mean(force: np.ndarray, time: np.ndarray, start, end) -> np.ndarray:
+    """Mean of ``force`` ``(S, samples)`` over ``(start, end]``, scalars or arrays ``(S,)``."""
+    start = np.reshape(start, (-1, 1)) + 1e-9
+    end = np.reshape(end, (-1, 1)) + 1e-9
+    inside = (time[None, :] > start) & (time[None, :] <= end)
+    return (force * inside).sum(axis=1) / inside.sum(axis=1)
+
+
+def twitch_amplitude(
+    force: np.ndarray, time: np.ndarray, stimulus: float, peak_delay: np.ndarray, window: float
+) -> np.ndarray:
+    """Evoked twitch per subject: mean force over ``window`` centred ``peak_delay`` after the
+    ``stimulus`` minus the mean over ``window`` just before it. ``force`` is ``(S, samples)``."""
+    centre = stimulus + np.asarray(peak_delay, dtype=float)
+    after = _mean(force, time, centre - window / 2, centre + window / 2)
+    return after - _mean(force, time, stimulus - window, stimulus)
+
+
+def twitch_interpolation(
+    body: Body,
+    state: MuscleState,
+    settings: FastSettings,
+    rng: SubjectRNG,
+    protocol: InterpolationProtocol,
+) -> tuple[dict[str, np.ndarray], tuple[Bout, Bout]]:
+    """Run the test on ``state``'s muscle (updated in place).
+
+    Returns arrays ``(S,)`` of voluntary activation (%), the superimposed and resting twitches
+    (N), the voluntary force just before the stimulus (N) and the resting twitch's time to
+    peak (s), and the test's two bouts (the effort, then the relaxed twitch).
+    """
+    fine = replace(settings, mode="spiking", output_period=settings.dt, spikes=False)
+    p = protocol
+    effort = isometric(
+        body, state, None, p.stimulus_at + p.after_stimulus, fine, rng, stimuli=(p.stimulus_at,)
+    )
+    relax = np.zeros(body.n_subjects)
+    rest = isometric(
+        body,
+        state,
+        lambda _t: relax,
+        p.twitch_delay + 4 * p.window + 0.2,
+        fine,
+        rng,
+        stimuli=(p.twitch_delay,),
+    )
+    after = (rest.time > p.twitch_delay) & (rest.time <= p.twitch_delay + 0.2)
+    peak_delay = rest.time[after][np.argmax(rest.traces["force"][:, after], axis=1)]
+    peak_delay = peak_delay - p.twitch_delay
+    resting = twitch_amplitude(
+        rest.traces["force"], rest.time, p.twitch_delay, peak_delay, p.window
+    )
+    superimposed = twitch_amplitude(
+        effort.traces["force"], effort.time, p.stimulus_at, peak_delay, p.window
+    )
+    values = {
+        "voluntary_activation": 100.0 * (1.0 - superimposed / resting),
+        "superimposed_twitch": superimposed,
+        "resting_twitch": resting,
+        "voluntary_force": _mean(
+            effort.traces["force"], effort.time, p.stimulus_at - p.window, p.stimulus_at
+        ),
+        "twitch_time_to_peak": peak_delay,
+    }
+    return values, (effort, rest)
