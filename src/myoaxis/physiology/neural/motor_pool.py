@@ -442,7 +442,7 @@ def advance(
         steps = min(n - k, max(1, int((state.checked_until - (t + k * h)) / h)))
         if log.count.size:
             log.reserve(int(np.ceil(_fastest_rate(props) * steps * h + 1)) * props.n_units)
-        kernel = _kernel_parallel if props.threshold.shape[0] >= _PARALLEL_FROM else _kernel_serial
+        kernel = _kernel_parallel if props.threshold.size >= _PARALLEL_FROM else _kernel_serial
         kernel(
             state.next_spike,
             state.a,
@@ -602,7 +602,8 @@ def _kernel(
             force[s, k] = total
 
 
-# Threads pay off only with several subjects; for one they cost more than the work itself.
-_PARALLEL_FROM = 4
+# Threads start once per call (every step): they pay off only for large batches, and on a
+# loaded 2-core machine a 10-subject hold ran 50x slower with them (units, subjects x units).
+_PARALLEL_FROM = 32768
 _kernel_serial = njit(cache=True)(_kernel)
 _kernel_parallel = njit(cache=True, parallel=True)(_kernel)
