@@ -73,7 +73,8 @@ def _ride(steps, glycogen=None):
     overrides = dict(FAST)
     if glycogen is not None:
         overrides["energetics.glycogen_rest"] = f"{glycogen} mmol/kg"
-    return run(steps, outputs=("vo2", "glycogen_muscle", "lactate_plasma"), overrides=overrides)
+    outputs = ("vo2", "glycogen_muscle", "lactate_plasma", "intensity")
+    return run(steps, outputs=outputs, overrides=overrides)
 
 
 def test_glycogen_limits_cycling_and_a_smaller_store_exhausts_sooner():
@@ -90,9 +91,12 @@ def test_glycogen_limits_cycling_and_a_smaller_store_exhausts_sooner():
 
 def test_a_fixed_ride_stops_early_with_an_event_when_glycogen_runs_out():
     res = _ride(["Cycle at 85 %VO2max for 3 h"])
-    intensity_kept = res.tree["acute/s001_cycle"]["glycogen_muscle"].values[0]
+    ride = res.tree["acute/s001_cycle"]
+    intensity = ride["intensity"].values[0]
     assert res.events[-1]["kind"] == "exhaustion"
-    assert intensity_kept.min() >= 0.0
+    assert intensity[0] == pytest.approx(0.85)
+    assert intensity[-1] == 0.0  # the subject stopped ...
+    assert ride["time"].values[-1] == pytest.approx(3 * 3600.0)  # ... and the step ran its time
     assert res.assessments == []
 
 

@@ -96,6 +96,7 @@ class _Energy:
 
     def __init__(self, body: Body, muscle: Muscle, state: MuscleState):
         self.p, self.muscle, self.state = body.energetics, muscle, state
+        self.fast = motor_pool.fast_units(muscle.pool, self.p.fast_ref)
         self.total = np.zeros(body.n_subjects)
         self.count = 0
         self.vo2 = self.p.vo2_rest.copy()
@@ -109,7 +110,7 @@ class _Energy:
         if not self.count:
             return
         force = self.total / self.count
-        fast = motor_pool.fast_force_share(self.muscle.pool, u, self.state.fatigue, self.p.fast_ref)
+        fast = motor_pool.fast_force_share(self.muscle.pool, u, self.state.fatigue, self.fast)
         demand = energetics.isometric_atp_demand(force, fast, self.p)
         perfusion = energetics.perfusion_from_force(force, self.p)
         self.state.energy, out = energetics.step(

@@ -28,11 +28,17 @@ ACUTE_OUTPUTS: dict[str, tuple[str, str]] = {
     "activation_extensors": ("1", "elbow-extensor pool activation"),
     **{
         name: _ENERGETICS[name]
-        for name in ("pcr_muscle", "glycogen_muscle", "lactate_muscle", "lactate_plasma", "vo2")
+        for name in (
+            "pcr_muscle",
+            "glycogen_muscle",
+            "lactate_muscle",
+            "lactate_plasma",
+            "vo2",
+            "rer",
+            "fat_oxidation",
+            "carbohydrate_oxidation",
+        )
     },
-    "rer": _ENERGETICS["rer"],
-    "fat_oxidation": _ENERGETICS["fat_oxidation"],
-    "carbohydrate_oxidation": _ENERGETICS["carbohydrate_oxidation"],
     "intensity": ("1", "cycling intensity, fraction of VO2max (0 once exhausted)"),
 }
 

@@ -377,22 +377,29 @@ def _until_failure(
     return endurance
 
 
-def _endurance_records(run, muscle, endurance, step_id, test, percent, start) -> None:
-    bound = _param(run, "task.max_until_failure", "s")
+def _censored_records(run, times, bound, start, step_id, test, **fields) -> None:
+    """One record per subject of a time to an end point (s); ``nan`` = still going at
+    ``bound``, recorded as ``bound`` and right-censored."""
     run.assessments += [
         {
             "subject": s,
             "test": test,
-            "muscle": muscle,
+            **fields,
             "step": step_id,
             "time_s": start + (bound if np.isnan(e) else e),
             "value": bound if np.isnan(e) else float(e),
             "unit": "s",
-            "target_percent_mvc": percent,
             "censored": bool(np.isnan(e)),
         }
-        for s, e in enumerate(endurance)
+        for s, e in enumerate(times)
     ]
+
+
+def _endurance_records(run, muscle, endurance, step_id, test, percent, start) -> None:
+    bound = _param(run, "task.max_until_failure", "s")
+    _censored_records(
+        run, endurance, bound, start, step_id, test, muscle=muscle, target_percent_mvc=percent
+    )
 
 
 def _level(run: _Run, muscle: str, percent: float) -> np.ndarray:
@@ -630,7 +637,7 @@ def _run_cycle(run: _Run, step: Cycle, step_id: str) -> None:
     rows: dict[str, list[np.ndarray]] = {}
     times: list[float] = []
     done = 0.0
-    while done < total - 1e-9 and not (until and not np.isnan(exhausted).any()):
+    while done < total - 1e-9 and (not until or np.isnan(exhausted).any()):
         span = min(piece, total - done)
         intensity = np.where(np.isnan(exhausted), step.percent / 100.0, 0.0)
         traces, state = energetics.aerobic_bout(p, intensity, span, dt, state, round(span / dt))
@@ -650,19 +657,15 @@ def _run_cycle(run: _Run, step: Cycle, step_id: str) -> None:
     stopped = np.flatnonzero(~np.isnan(exhausted))
     _event(run, stopped, "exhaustion", f"{step}: working-muscle glycogen exhausted")
     if until:
-        run.assessments += [
-            {
-                "subject": s,
-                "test": "time_to_exhaustion",
-                "step": step_id,
-                "time_s": start + (total if np.isnan(e) else e),
-                "value": total if np.isnan(e) else float(e),
-                "unit": "s",
-                "intensity_percent_vo2max": step.percent,
-                "censored": bool(np.isnan(e)),
-            }
-            for s, e in enumerate(exhausted)
-        ]
+        _censored_records(
+            run,
+            exhausted,
+            total,
+            start,
+            step_id,
+            "time_to_exhaustion",
+            intensity_percent_vo2max=step.percent,
+        )
 
 
 HANDLERS: dict[type[Step], Callable[[_Run, Step, str], None]] = {

@@ -26,6 +26,9 @@ from myoaxis.bouts import Bout, FastSettings, isometric
 from myoaxis.core.rng import SubjectRNG
 from myoaxis.muscle_state import MuscleState
 
+# s: window after a stimulus searched for the twitch's peak (the compound twitch of the
+# default pools peaks about 40 ms after the stimulus; the slowest units' contraction time is 90 ms)
+PEAK_SEARCH = 0.2
 TESTS = {"voluntary_activation": "twitch interpolation: 100 (1 - superimposed / resting twitch), %"}
 
 
@@ -92,12 +95,12 @@ def twitch_interpolation(
         body,
         state,
         lambda _t: relax,
-        p.twitch_delay + 4 * p.window + 0.2,
+        p.twitch_delay + PEAK_SEARCH + p.window,
         fine,
         rng,
         stimuli=(p.twitch_delay,),
     )
-    after = (rest.time > p.twitch_delay) & (rest.time <= p.twitch_delay + 0.2)
+    after = (rest.time > p.twitch_delay) & (rest.time <= p.twitch_delay + PEAK_SEARCH)
     peak_delay = rest.time[after][np.argmax(rest.traces["force"][:, after], axis=1)]
     peak_delay = peak_delay - p.twitch_delay
     resting = twitch_amplitude(

@@ -27,6 +27,7 @@ from myoaxis.physiology.neural import motor_pool
 from myoaxis.validation.fatigue import (
     JOINT_GROUPS,
     LOADS,
+    joint_rates,
     published_endurance_time,
     worst_factor,
 )
@@ -105,13 +106,9 @@ def ratios_to_meta_analysis() -> np.ndarray:
 
 def ratios_to_three_compartment() -> np.ndarray:
     """Pool / 3CC closed-form endurance time (the group's F, R), ``(joints, loads)``."""
-    params = subject_parameters("healthy_adult", "male", 30.0)
-    ratios = []
-    for joint, group in JOINT_GROUPS.items():
-        f = params.value_in(f"muscle.{group}.fatigue_rate", "1/s")
-        r = params.value_in(f"muscle.{group}.recovery_rate", "1/s")
-        ratios.append(endurance_table()[joint] / fatigue.endurance_time(np.array(LOADS), f, r))
-    return np.array(ratios)
+    f, r, _ = joint_rates(tuple(JOINT_GROUPS))
+    closed_form = fatigue.endurance_time(np.array(LOADS)[None, :], f[:, None], r[:, None])
+    return np.array(list(endurance_table().values())) / closed_form
 
 
 def worst_factor_vs_meta_analysis() -> float:

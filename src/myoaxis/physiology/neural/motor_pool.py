@@ -302,19 +302,24 @@ def mean_field_step(
     )
 
 
-def fast_force_share(
-    props: PoolProperties, u: np.ndarray, fatigue: FatigueState, reference: np.ndarray
-) -> np.ndarray:
-    """Share of the pool's steady force produced by fast (type II) units, ``(S,)``.
+def fast_units(props: PoolProperties, reference: np.ndarray) -> np.ndarray:
+    """Which units are fast (type II), ``(S, units)`` booleans.
 
     The pool has no fibre types of its own: its largest units, those that produce the
-    fraction ``reference`` (``(S,)``) of the rested maximal force, are taken as the fast
-    ones, so the share is ``reference`` at maximal excitation and falls as the last-recruited
-    units drop out. Silent pools give 0.
+    fraction ``reference`` (``(S,)``) of the rested maximal force, are taken as the fast ones.
     """
     top_down = unit_forces(props, np.ones(props.threshold.shape[0]))[0][:, ::-1]
     before = np.cumsum(top_down, axis=1) - top_down  # force of the larger units
-    fast = (before < np.reshape(reference, (-1, 1)) * top_down.sum(axis=1, keepdims=True))[:, ::-1]
+    limit = np.reshape(reference, (-1, 1)) * top_down.sum(axis=1, keepdims=True)
+    return (before < limit)[:, ::-1]
+
+
+def fast_force_share(
+    props: PoolProperties, u: np.ndarray, fatigue: FatigueState, fast: np.ndarray
+) -> np.ndarray:
+    """Share of the pool's steady force produced by the ``fast`` units (:func:`fast_units`),
+    ``(S,)``: the reference share at maximal excitation, falling as the last-recruited units
+    drop out. Silent pools give 0."""
     force = unit_forces(props, u, fatigue)[0]
     total = force.sum(axis=1)
     return np.where(total > 0, (force * fast).sum(axis=1) / np.where(total > 0, total, 1.0), 0.0)
