@@ -98,3 +98,10 @@ def test_json_schema_describes_the_file():
     subject = schema["$defs"]["Subject"]["properties"]
     assert subject["sex"]["enum"] == ["female", "male"]
     assert set(subject) >= {"preset", "age_years", "body_mass_kg", "conditions", "overrides"}
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLE.parent.glob("*.toml")), ids=lambda p: p.stem)
+def test_every_example_loads_and_writes_back(path):
+    s = Scenario.from_toml(path)
+    assert s.steps()
+    assert Scenario.from_toml_text(s.to_toml()).steps() == s.steps()
