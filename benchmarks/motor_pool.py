@@ -37,9 +37,10 @@ HERE = Path(__file__).resolve().parent
 
 
 def pool(n_subjects: int) -> motor_pool.PoolProperties:
-    """The FWP 1993 pool (grip group of the healthy_adult preset) for ``n_subjects``."""
+    """The FWP 1993 pool (first dorsal interosseous of the healthy_adult preset)."""
     params = subject_parameters("healthy_adult", "male", 30)
-    return Body([params] * n_subjects, np.full(n_subjects, 75.0)).pool("grip")
+    body = Body([params] * n_subjects, np.full(n_subjects, 75.0))
+    return body.pool("first_dorsal_interosseous")
 
 
 def run_myoaxis(props: motor_pool.PoolProperties, duration: float, dt: float, seed: int = 1):

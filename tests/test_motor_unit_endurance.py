@@ -47,10 +47,14 @@ def test_warm_started_bisection_matches_a_fixed_step_reference():
     assert motor_fatigue.ideal_endurance(props, loads) == pytest.approx(ended, rel=0.02)
 
 
-def test_full_rate_adaptation_costs_about_a_tenth_of_maximal_force():
-    """adaptSF is bounded by twitch interpolation (voluntary activation ~90 % after a 3-min MVC)."""
+def test_full_rate_adaptation_slows_the_last_unit_by_about_a_seventh():
+    """adaptSF is bounded by single-unit data (rates fell ~14 % in a 150-s MVC, Macefield 2000);
+    in pools whose maximal rates fuse the units the force cost is small (fusion is flat)."""
     props = make_body().muscle("grip").pool
     adapted = motor_pool.FatigueState(
         np.ones(props.threshold.shape), np.ones(props.threshold.shape)
     )
-    assert motor_pool.steady_force(props, np.ones(1), adapted) == pytest.approx(0.90, abs=0.01)
+    fresh = motor_pool.firing_rate(props, np.ones(1))[0, -1]
+    slowed = motor_pool.firing_rate(props, np.ones(1), adapted)[0, -1]
+    assert 0.10 < 1.0 - slowed / fresh < 0.20
+    assert 0.9 < motor_pool.steady_force(props, np.ones(1), adapted)[0] < 0.99

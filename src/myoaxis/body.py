@@ -91,6 +91,11 @@ class Body:
                 contraction_time_longest=col("motor_pool.contraction_time_longest", "s"),
                 contraction_time_range=col("motor_pool.contraction_time_range"),
                 isi_cv=col("motor_pool.isi_cv"),
+                fusion_at_peak_rate=col(
+                    own
+                    if (own := f"muscle.{name}.fusion_at_peak_rate") in self.params[0]
+                    else "motor_pool.fusion_at_peak_rate"
+                ),
                 fatigue_factor=col("motor_pool.fatigue_factor", "1/s")
                 * col(f"muscle.{name}.fatigue_rate", "1/s")
                 / col("motor_pool.reference_fatigue_rate", "1/s"),

@@ -302,7 +302,8 @@ def elbow_move(
 ) -> Bout:
     """Move the elbow from ``theta0`` (rad, per subject) to ``theta1`` along a minimum-jerk path.
 
-    The cortex turns the planned angle into a torque demand (PD + gravity feed-forward), splits
+    The cortex turns the planned angle into a torque demand (PID + gravity feed-forward; the
+    integral removes the steady error left by passive tension and the force–length curve), splits
     it between flexors and extensors with co-contraction, converts each side's force share into
     excitation through its internal model of the pool, Ia reciprocal inhibition shapes the
     pools' excitation, and the heads' forces move the joint. The bout lasts ``duration`` plus
@@ -316,6 +317,7 @@ def elbow_move(
     v = body.values
     theta_ref = v("elbow.reference_angle", "rad")[:, None]
     kp, kd = v("elbow.position_gain", "N*m/rad"), v("elbow.velocity_gain", "N*m*s/rad")
+    ki = v("elbow.integral_gain", "N*m/(rad*s)")
     co, w_ri = v("elbow.cocontraction"), v("elbow.reciprocal_inhibition")
     capacity = [(m.mtu.max_isometric_force * m.moment_arm).sum(axis=1) for m in (flex, ext)]
     total = duration + settle
@@ -323,14 +325,19 @@ def elbow_move(
     h = settings.dt
     rec = _Recorder(n_steps, stride, h, settings.coupling_window, flex.mass + ext.mass)
     theta, omega = np.asarray(theta0, dtype=float).copy(), np.zeros(body.n_subjects)
+    integral = np.zeros(body.n_subjects)  # rad*s, accumulated angle error
     for st in states:
         st.time += n_steps * settings.dt
     fibers = [mtu.static_fiber_length(m.mtu, m.test_length, 0.0) for m in (flex, ext)]
     for k in range(n_steps):
         t = k * h
         goal, goal_vel = cortex.minimum_jerk(t + h, duration, theta0, theta1)
+        integral += (goal - theta) * h
         demand = (
-            kp * (goal - theta) + kd * (goal_vel - omega) + elbow.gravity_torque(body.elbow, goal)
+            kp * (goal - theta)
+            + ki * integral
+            + kd * (goal_vel - omega)
+            + elbow.gravity_torque(body.elbow, goal)
         )
         share_f, share_e = spinal.torque_shares(demand, capacity[0], capacity[1], co)
         u_f, u_e = spinal.reciprocal_inhibition(

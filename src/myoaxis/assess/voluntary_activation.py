@@ -1,11 +1,12 @@
 r"""Voluntary activation by twitch interpolation (Merton 1954; Gandevia 2001).
 
-The subject makes a brief maximal voluntary contraction; a supramaximal stimulus of the motor
-nerve during its plateau evokes a *superimposed* twitch (SIT), and a second stimulus a little
-after relaxing evokes the *resting* (potentiated) twitch (RT). Then
+The subject makes a brief maximal voluntary contraction; supramaximal stimuli of the motor
+nerve during its plateau evoke *superimposed* twitches (SIT, averaged over the stimuli as a
+laboratory averages trials), and a stimulus a little after relaxing evokes the *resting*
+(potentiated) twitch (RT). Then
 
 .. math::
-    VA = 100\,(1 - SIT / RT)\ \%.
+    VA = 100\,(1 - \overline{SIT} / RT)\ \%.
 
 Each twitch amplitude is the mean force over a window centred on the resting twitch's peak,
 minus the mean force over the same length just before the stimulus. Averaging over about one
@@ -34,24 +35,27 @@ TESTS = {"voluntary_activation": "twitch interpolation: 100 (1 - superimposed / 
 
 @dataclass(frozen=True)
 class InterpolationProtocol:
-    """Timing of the test (s): the stimulus ``stimulus_at`` after the effort starts, the
-    contraction ending ``after_stimulus`` later, the resting twitch ``twitch_delay`` after
-    relaxing, and the averaging ``window``."""
+    """Timing of the test (s): ``stimuli`` stimuli ``stimulus_interval`` apart, the first
+    ``stimulus_at`` after the effort starts, the contraction ending ``after_stimulus`` after the
+    last, the resting twitch ``twitch_delay`` after relaxing, and the averaging ``window``."""
 
     stimulus_at: float
     after_stimulus: float
     twitch_delay: float
     window: float
+    stimuli: int
+    stimulus_interval: float
 
     @classmethod
     def from_body(cls, body: Body) -> InterpolationProtocol:
         first = body.params[0]
-        return cls(
-            *(
-                first.value_in(f"assess.voluntary_activation_{name}", "s")
-                for name in ("stimulus_at", "after_stimulus", "twitch_delay", "window")
-            )
-        )
+        times = ("stimulus_at", "after_stimulus", "twitch_delay", "window", "stimulus_interval")
+        kw = {name: first.value_in(f"assess.voluntary_activation_{name}", "s") for name in times}
+        return cls(stimuli=int(first.value("assess.voluntary_activation_stimuli")), **kw)
+
+    @property
+    def stimulus_times(self) -> tuple[float, ...]:
+        return tuple(self.stimulus_at + k * self.stimulus_interval for k in range(self.stimuli))
 
 
 def _mean(force: np.ndarray, time: np.ndarray, start, end) -> np.ndarray:
@@ -81,15 +85,14 @@ def twitch_interpolation(
 ) -> tuple[dict[str, np.ndarray], tuple[Bout, Bout]]:
     """Run the test on ``state``'s muscle (updated in place).
 
-    Returns arrays ``(S,)`` of voluntary activation (%), the superimposed and resting twitches
-    (N), the voluntary force just before the stimulus (N) and the resting twitch's time to
-    peak (s), and the test's two bouts (the effort, then the relaxed twitch).
+    Returns arrays ``(S,)`` of voluntary activation (%), the mean superimposed and the resting
+    twitch (N), the mean voluntary force just before the stimuli (N) and the resting twitch's
+    time to peak (s), and the test's two bouts (the effort, then the relaxed twitch).
     """
     fine = replace(settings, mode="spiking", output_period=settings.dt, spikes=False)
     p = protocol
-    effort = isometric(
-        body, state, None, p.stimulus_at + p.after_stimulus, fine, rng, stimuli=(p.stimulus_at,)
-    )
+    times = p.stimulus_times
+    effort = isometric(body, state, None, times[-1] + p.after_stimulus, fine, rng, stimuli=times)
     relax = np.zeros(body.n_subjects)
     rest = isometric(
         body,
@@ -106,15 +109,19 @@ def twitch_interpolation(
     resting = twitch_amplitude(
         rest.traces["force"], rest.time, p.twitch_delay, peak_delay, p.window
     )
-    superimposed = twitch_amplitude(
-        effort.traces["force"], effort.time, p.stimulus_at, peak_delay, p.window
+    superimposed = np.mean(
+        [
+            twitch_amplitude(effort.traces["force"], effort.time, t, peak_delay, p.window)
+            for t in times
+        ],
+        axis=0,
     )
     values = {
         "voluntary_activation": 100.0 * (1.0 - superimposed / resting),
         "superimposed_twitch": superimposed,
         "resting_twitch": resting,
-        "voluntary_force": _mean(
-            effort.traces["force"], effort.time, p.stimulus_at - p.window, p.stimulus_at
+        "voluntary_force": np.mean(
+            [_mean(effort.traces["force"], effort.time, t - p.window, t) for t in times], axis=0
         ),
         "twitch_time_to_peak": peak_delay,
     }

@@ -4,7 +4,8 @@
 and citation. Cases live in :mod:`myoaxis.validation.motor` (motor pathway) and
 :mod:`myoaxis.validation.muscle` (muscle–tendon and strength norms), :mod:`~.fatigue`
 (three-compartment fatigue, endurance times), :mod:`~.intermittent` (3CC-r on intermittent
-protocols) and :mod:`~.nmj` (repetitive nerve stimulation).
+protocols) and :mod:`~.nmj` (repetitive nerve stimulation) and :mod:`~.voluntary_activation`
+(twitch interpolation, fresh and after a sustained MVC).
 """
 
 # Importing the case modules registers their cases.
@@ -16,6 +17,7 @@ from myoaxis.validation import (  # noqa: F401
     motor_fatigue,
     muscle,
     nmj,
+    voluntary_activation,
 )
 from myoaxis.validation.registry import CASES, Outcome, ValidationCase, register, run_cases
 

@@ -1,7 +1,8 @@
 """Motor-pool validation: recruitment, rate coding and the force–excitation curve.
 
-Each case simulates the spiking Fuglevand pool of the ``healthy_adult`` preset (120 units,
-RR 30) and measures what Fuglevand, Winter & Patla (1993) specify: recruitment by size, the last
+Each case simulates the spiking Fuglevand pool of the ``healthy_adult`` preset's first dorsal
+interosseous (120 units, RR 30; the muscle FWP modelled, whose pool keeps their peak-rate
+profile) and measures what Fuglevand, Winter & Patla (1993) specify: recruitment by size, the last
 unit recruited near 64 % of maximal excitation, rates from 8 Hz at recruitment to peak rates of
 35 Hz (first unit) and 25 Hz (last unit), and the normalised force–excitation curve.
 """
@@ -36,8 +37,9 @@ _FE_TABLE = {
 
 @cache
 def _pool() -> motor_pool.PoolProperties:
-    """The grip pool of a healthy 30-year-old man (the FWP 1993 default organisation)."""
-    return Body([subject_parameters("healthy_adult", "male", 30)], np.array([75.0])).pool("grip")
+    """The FDI pool of a healthy 30-year-old man (the FWP 1993 organisation)."""
+    body = Body([subject_parameters("healthy_adult", "male", 30)], np.array([75.0]))
+    return body.pool("first_dorsal_interosseous")
 
 
 def simulate(u_of_t, duration: float, seed: int = 1):

@@ -3,9 +3,15 @@ r"""Motor-unit pool of Fuglevand, Winter & Patla (1993), event-driven and batche
 Arrays are ``(subjects, units)``. With unit index :math:`i = 1 \dots n`:
 
 * recruitment threshold :math:`RTE_i = e^{a i}`, :math:`a = \ln RR / n`;
-* peak rate :math:`PFR_i = PFR_1 - (PFR_1 - PFR_n)\, RTE_i / RTE_n`;
+* peak rate :math:`PFR_i = PFR_1 - (PFR_1 - PFR_n)\, RTE_i / RTE_n` (FWP's profile), or,
+  with a fusion target :math:`x_f > 0`, :math:`PFR_i = x_f / T_i`: every unit's maximal rate
+  just fuses it (Bellemare et al. 1983), slow units peaking lowest;
 * maximal excitation :math:`E_{max} = RTE_n + (PFR_n - MFR)/g_e`;
-* rate coding :math:`FR_i = \min(g_e (E - RTE_i) + MFR,\ PFR_i)` for :math:`E \ge RTE_i`;
+* rate coding :math:`FR_i = \min(g_i (E - RTE_i) + MFR,\ PFR_i)` for :math:`E \ge RTE_i`,
+  with FWP's common gain :math:`g_i = g_e`, or with :math:`x_f > 0` the gain
+  :math:`g_i = (PFR_i - MFR)/(E_{max} - RTE_i)` that brings every unit to its peak rate at
+  maximal excitation (rates rise up to maximal effort, De Luca & Hostage 2010), so that a
+  lower maximal drive lowers every unit's rate (central fatigue);
 * Gaussian renewal discharge, ISI :math:`= (1 + CV z)/FR`, :math:`|z| \le 3.9`;
 * twitch :math:`f_i(t) = P_i\, t/T_i\, e^{1 - t/T_i}`, :math:`P_i = e^{b i}`,
   :math:`b = \ln RP / n`, :math:`T_i = T_L (1/P_i)^{\ln RT / \ln RP}`;
@@ -74,6 +80,9 @@ class PoolParameters:
     contraction_time_longest: np.ndarray  # s
     contraction_time_range: np.ndarray
     isi_cv: np.ndarray
+    # x_f = T_i PFR_i, the fusion every unit reaches at maximal excitation (Bellemare et al.
+    # 1983); 0 keeps FWP's profile, which leaves the fastest units at x = 0.75 (57 % fused).
+    fusion_at_peak_rate: np.ndarray | float = 0.0
     # fatigue and recovery (Potvin & Fuglevand 2017 + recovery); 0 turns a mechanism off
     fatigue_factor: np.ndarray | float = 0.0  # 1/s, capacity lost per s by the last unit
     fatigue_range: np.ndarray | float = 1.0  # ratio of last to first unit's fatigue rate
@@ -139,11 +148,17 @@ def properties(p: PoolParameters) -> PoolProperties:
     i = np.arange(1, p.n_units + 1, dtype=float)[None, :]
     n = float(p.n_units)
     rte = np.exp(np.log(p.recruitment_range) / n * i)
-    pfr = p.peak_rate_first - (p.peak_rate_first - p.peak_rate_last) * rte / rte[:, -1:]
-    e_max = rte[:, -1:] + (pfr[:, -1:] - p.min_rate) / p.rate_gain
     twitch = np.exp(np.log(p.twitch_force_range) / n * i)
     c = np.log(p.twitch_force_range) / np.log(p.contraction_time_range)
     ct = p.contraction_time_longest * (1.0 / twitch) ** (1.0 / c)
+    matched = np.asarray(p.fusion_at_peak_rate, dtype=float)  # scalar or (subjects, 1)
+    pfr = np.where(
+        matched > 0,
+        matched / ct,
+        p.peak_rate_first - (p.peak_rate_first - p.peak_rate_last) * rte / rte[:, -1:],
+    )
+    e_max = rte[:, -1:] + (pfr[:, -1:] - p.min_rate) / p.rate_gain
+    gain = np.where(matched > 0, (pfr - p.min_rate) / (e_max - rte), p.rate_gain)
     f_max = mean_unit_force(twitch, ct, pfr).sum(axis=1, keepdims=True)
     column = partial(_column, subjects=rte.shape[0])
     position = (i - 1.0) / max(n - 1.0, 1.0)
@@ -154,7 +169,7 @@ def properties(p: PoolParameters) -> PoolProperties:
         contraction_time=ct,
         e_max=e_max,
         min_rate=np.broadcast_to(p.min_rate, rte.shape).copy(),
-        rate_gain=np.broadcast_to(p.rate_gain, rte.shape).copy(),
+        rate_gain=np.broadcast_to(gain, rte.shape).copy(),
         isi_cv=np.broadcast_to(p.isi_cv, rte.shape).copy(),
         fatigue_rate=column(p.fatigue_factor)
         / column(p.fatigue_range)
