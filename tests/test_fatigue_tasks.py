@@ -123,6 +123,31 @@ def test_a_load_above_one_rm_fails_at_rep_zero():
     assert s["failed"]
 
 
+@pytest.mark.slow
+def test_hold_to_failure_emg_rms_rises_while_spectrum_and_conduction_slow():
+    """Issue 3: through a sustained contraction to failure EMG RMS rises, median frequency and
+    conduction velocity fall, and the number of active units rises."""
+    res = run(
+        ["Hold elbow_flexors at 30 %MVC until failure"],
+        outputs=("force", "emg"),
+        mode="spiking",
+        overrides={"fast.dt": "5 ms", "fast.output_period": "50 ms"},
+    )
+    (record,) = [a for a in res.assessments if a["test"] == "endurance_time"]
+    assert 60 < record["value"] < 900
+    ds = next(iter(res.tree["acute"].children.values()))
+    first, last = slice(1, 6), slice(-8, -3)  # 5 windows after the rise, before the end
+    trace = {n: ds[n].values[0] for n in ("emg_rms", "emg_median_frequency")}
+    trace["cv"] = ds["emg_conduction_velocity"].values[0]
+    trace["units"] = ds["active_units"].values[0]
+    early = {n: v[first].mean() for n, v in trace.items()}
+    late = {n: v[last].mean() for n, v in trace.items()}
+    assert late["emg_rms"] > 1.2 * early["emg_rms"]
+    assert late["emg_median_frequency"] < 0.9 * early["emg_median_frequency"]
+    assert late["cv"] < early["cv"]
+    assert late["units"] > early["units"]
+
+
 @pytest.mark.interop
 def test_emg_of_a_fatiguing_hold_exports_to_edf(tmp_path):
     mne = pytest.importorskip("mne")

@@ -383,12 +383,16 @@ def elbow_move(
     )
 
 
-def surface_emg(body: Body, bout: Bout, rng: SubjectRNG) -> tuple[float, np.ndarray]:
-    """Surface EMG (mV) of a bout's spike events: sampling rate (Hz) and ``(S, samples)``.
+def surface_emg(body: Body, bout: Bout, rng: SubjectRNG) -> dict[str, np.ndarray]:
+    """Surface EMG of a bout's spike events and the windowed measures of its source.
 
     MUAP amplitudes (unit size, random depth) and widths (conduction velocity) follow
     :mod:`myoaxis.physiology.muscle.emg`; a unit's conduction velocity slows with its
-    fatigue (its capacity at each spike). Settings come from the first subject.
+    fatigue (its capacity at each spike). Settings come from the first subject. Returns
+    ``emg`` (mV, ``(S, samples)``) and per ``emg.window``: ``rms`` (mV), ``median_frequency``
+    (Hz), ``conduction_velocity`` (m/s, discharges weighted by squared MUAP amplitude, as a
+    surface estimate is dominated by large units), ``active_units`` (count), and ``fs`` (Hz),
+    ``window_centres`` (s).
     """
     p = emg.EMGParameters.from_parameters(body.params[0])
     pool = body.muscle(bout.muscle).pool
@@ -420,4 +424,28 @@ def surface_emg(body: Body, bout: Bout, rng: SubjectRNG) -> tuple[float, np.ndar
         noise_rms=p.noise_rms,
         rng=rng.generators,
     )
-    return p.sampling_rate, signal
+    fs = p.sampling_rate
+    centres, rms = emg.rms(signal, fs, p.window)
+    _, mdf = emg.median_frequency(signal, fs, p.window, p.welch_segment)
+    events = {"duration": bout.duration, "window": p.window, "subject": subject}
+    _, velocity = emg.conduction_velocity_trace(
+        log.unit[used],
+        log.time[used],
+        log.capacity[used],
+        np.broadcast_to(cv, pool.contraction_time.shape),
+        cv_fatigue_slope=p.cv_fatigue_slope,
+        weight=amplitude**2,
+        **events,
+    )
+    _, active = emg.active_units(
+        log.unit[used], log.time[used], pool.n_units, n_subjects=body.n_subjects, **events
+    )
+    return {
+        "fs": np.float64(fs),
+        "window_centres": centres,
+        "emg": signal,
+        "rms": rms,
+        "median_frequency": mdf,
+        "conduction_velocity": np.atleast_2d(velocity),
+        "active_units": active,
+    }

@@ -16,6 +16,11 @@ ACUTE_OUTPUTS: dict[str, tuple[str, str]] = {
     "emg": ("mV", "surface EMG synthesised from the motor-unit spike trains (spiking mode)"),
     "emg_rms": ("mV", "EMG root mean square per window (emg.window)"),
     "emg_median_frequency": ("Hz", "EMG median frequency per window (Welch spectrum)"),
+    "emg_conduction_velocity": (
+        "m/s",
+        "muscle-fibre conduction velocity per EMG window (discharges weighted by MUAP power)",
+    ),
+    "active_units": ("1", "motor units that discharged in each EMG window"),
     "angle": ("deg", "elbow flexion angle"),
     "target_angle": ("deg", "elbow angle planned by the cortex (minimum jerk)"),
     "torque": ("N*m", "net muscle torque about the elbow"),

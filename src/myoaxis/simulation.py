@@ -24,7 +24,7 @@ from myoaxis.core.rng import SubjectRNG, subject_streams
 from myoaxis.muscle_state import MuscleState
 from myoaxis.muscles import ELBOW_PAIR
 from myoaxis.outputs import ACUTE_OUTPUTS
-from myoaxis.physiology.muscle import emg, energetics
+from myoaxis.physiology.muscle import energetics
 from myoaxis.protocol import (
     MVC,
     Assess,
@@ -189,25 +189,32 @@ def _keep(run: _Run, step_id: str, bout: bouts.Bout, start: float, wanted: list[
 
 
 def _with_emg(run: _Run, bout: bouts.Bout, data: dict, coords: dict) -> tuple[dict, dict]:
-    """Add the bout's surface EMG and its windowed RMS and median frequency."""
-    fs, signal = bouts.surface_emg(run.body, bout, run.rng)
-    p = emg.EMGParameters.from_parameters(run.body.params[0])
-    centres, rms = emg.rms(signal, fs, p.window)
-    _, mdf = emg.median_frequency(signal, fs, p.window, p.welch_segment)
+    """Add the bout's surface EMG and its windowed measures (RMS, median frequency, conduction
+    velocity, active units)."""
+    e = bouts.surface_emg(run.body, bout, run.rng)
+    fs = float(e["fs"])
+    window = ("subject", "emg_window")
     data = {
         **data,
-        "emg": (("subject", "emg_time"), signal, _attrs("emg")),
-        "emg_rms": (("subject", "emg_window"), rms, _attrs("emg_rms")),
-        "emg_median_frequency": (("subject", "emg_window"), mdf, _attrs("emg_median_frequency")),
+        "emg": (("subject", "emg_time"), e["emg"], _attrs("emg")),
+        **{
+            f"emg_{name}": (window, e[name], _attrs(f"emg_{name}"))
+            for name in ("rms", "median_frequency", "conduction_velocity")
+        },
+        "active_units": (window, e["active_units"], _attrs("active_units")),
     }
     coords = {
         **coords,
         "emg_time": (
             "emg_time",
-            np.arange(signal.shape[1]) / fs,
+            np.arange(e["emg"].shape[1]) / fs,
             {"units": "s", "long_name": "EMG sample time since step start", "sampling_rate": fs},
         ),
-        "emg_window": ("emg_window", centres, {"units": "s", "long_name": "EMG window centre"}),
+        "emg_window": (
+            "emg_window",
+            e["window_centres"],
+            {"units": "s", "long_name": "EMG window centre"},
+        ),
     }
     return data, coords
 

@@ -409,6 +409,32 @@ def conduction_velocity_trace(
     return centres, (mean[0] if one_subject else mean)
 
 
+def active_units(
+    unit: np.ndarray,
+    time: np.ndarray,
+    n_units: int,
+    *,
+    duration: float,
+    window: float,
+    subject: np.ndarray | None = None,
+    n_subjects: int = 1,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Number of distinct units that discharge in each window (the recruited population a
+    decomposition of the EMG would find). Windows as :func:`conduction_velocity_trace`.
+    Returns window centres ``(W,)`` and counts ``(subjects, W)``."""
+    n_win = int(np.floor(duration / window + 1e-9))
+    if n_win < 1 or not np.isfinite(window):
+        raise SimulationError(f"window {window!r} s must be positive and fit in {duration} s")
+    unit = np.asarray(unit, dtype=np.intp)
+    subject = np.zeros(unit.shape, np.intp) if subject is None else np.asarray(subject, np.intp)
+    win = np.floor(np.asarray(time, dtype=float) / window).astype(np.intp)
+    inside = (win >= 0) & (win < n_win)
+    key = (subject[inside] * n_win + win[inside]) * n_units + unit[inside]
+    fired = np.unique(key) // n_units
+    counts = np.bincount(fired, minlength=n_subjects * n_win).reshape(n_subjects, n_win)
+    return (np.arange(n_win) + 0.5) * window, counts
+
+
 def _windows(emg: np.ndarray, fs: float, window: float) -> tuple[np.ndarray, np.ndarray]:
     """Reshape ``(..., samples)`` into whole windows ``(..., W, L)`` and their centres (s)."""
     x = np.asarray(emg, dtype=float)
