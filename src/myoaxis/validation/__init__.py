@@ -4,19 +4,22 @@
 and citation. Cases live in :mod:`myoaxis.validation.motor` (motor pathway) and
 :mod:`myoaxis.validation.muscle` (muscle–tendon and strength norms), :mod:`~.fatigue`
 (three-compartment fatigue, endurance times), :mod:`~.intermittent` (3CC-r on intermittent
-protocols) and :mod:`~.nmj` (repetitive nerve stimulation) and :mod:`~.voluntary_activation`
-(twitch interpolation, fresh and after a sustained MVC).
+protocols) :mod:`~.nmj` (repetitive nerve stimulation), :mod:`~.voluntary_activation` (twitch
+interpolation, fresh and after a sustained MVC) and :mod:`~.rhythm` (Matsuoka oscillator,
+walking cadence, finger tapping) and :mod:`~.haemodynamics` (fNIRS response and GLM).
 """
 
 # Importing the case modules registers their cases.
 from myoaxis.validation import (  # noqa: F401
     energetics,
     fatigue,
+    haemodynamics,
     intermittent,
     motor,
     motor_fatigue,
     muscle,
     nmj,
+    rhythm,
     voluntary_activation,
 )
 from myoaxis.validation.registry import CASES, Outcome, ValidationCase, register, run_cases
