@@ -6,6 +6,7 @@ from functools import cache
 from importlib.resources import files
 
 JOINTS = ("elbow",)
+FINGERS = ("index",)  # fingers that can tap (physiology/neural/tapping.py)
 ELBOW_PAIR = ("elbow_flexors", "elbow_extensors")
 
 

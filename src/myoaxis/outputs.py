@@ -45,6 +45,8 @@ ACUTE_OUTPUTS: dict[str, tuple[str, str]] = {
         )
     },
     "intensity": ("1", "cycling intensity, fraction of VO2max (0 once exhausted)"),
+    "tap_rate": ("Hz", "finger tapping rate per tapping.rate_window (taps counted in the window)"),
+    "tap_times": ("s", "times of the taps since the step's start (NaN-padded per subject)"),
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import platform
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import numpy as np
 import xarray as xr
@@ -25,6 +26,7 @@ from myoaxis.muscle_state import MuscleState
 from myoaxis.muscles import ELBOW_PAIR
 from myoaxis.outputs import ACUTE_OUTPUTS
 from myoaxis.physiology.muscle import energetics
+from myoaxis.physiology.neural import tapping
 from myoaxis.protocol import (
     MVC,
     Assess,
@@ -37,6 +39,7 @@ from myoaxis.protocol import (
     Resistance,
     Rest,
     Step,
+    Tap,
 )
 from myoaxis.results import Results, records_dataset
 from myoaxis.scenario import Scenario
@@ -541,12 +544,13 @@ def _assess_1rm(run: _Run, step: Assess, step_id: str) -> None:
     run.assessments += _simple_records(run, step, step_id, best, "N")
 
 
-def _simple_records(run: _Run, step: Assess, step_id: str, values, unit: str, **extra) -> list:
+def _records(run: _Run, test: str, muscle: str, step_id: str, values, unit: str, **extra):
+    """One assessment record per subject, stamped with the run's current time."""
     return [
         {
             "subject": s,
-            "test": step.test,
-            "muscle": step.muscle,
+            "test": test,
+            "muscle": muscle,
             "step": step_id,
             "time_s": run.t,
             "value": float(v),
@@ -555,6 +559,10 @@ def _simple_records(run: _Run, step: Assess, step_id: str, values, unit: str, **
         }
         for s, v in enumerate(values)
     ]
+
+
+def _simple_records(run: _Run, step: Assess, step_id: str, values, unit: str, **extra) -> list:
+    return _records(run, step.test, step.muscle, step_id, values, unit, **extra)
 
 
 def _assess_endurance(run: _Run, step: Assess, step_id: str) -> None:
@@ -675,6 +683,47 @@ def _run_cycle(run: _Run, step: Cycle, step_id: str) -> None:
         )
 
 
+def _run_tap(run: _Run, step: Tap, step_id: str) -> None:
+    """Finger tapping, paced or maximal (:mod:`myoaxis.physiology.neural.tapping`): records the
+    achieved rate (Hz) and, for a maximal bout, the final-to-initial rate ratio; outputs tap
+    times and the rate per ``tapping.rate_window``. A paced rate above a subject's maximal
+    rate is a scenario error. The finger muscles' mass is too small to feed the slow layer."""
+    p = tapping.TappingParameters.from_values(run.body.values)
+    where = f"step '{step}'"
+    if step.rate_hz is None:
+        bout = tapping.maximal_bout(step.seconds, p, where=where)
+    else:
+        bout = tapping.paced_bout(step.rate_hz, step.seconds, p, where=where)
+    window = _param(run, "tapping.rate_window", "s")
+    edges = np.arange(0.0, step.seconds + 1e-9, window)
+    if edges.size > 1:
+        rates = np.stack([bout.rate_between(a, b) for a, b in pairwise(edges)], axis=1)
+        traces = {"tap_rate": rates}
+        data = {
+            name: (("subject", "time"), trace, _attrs(name))
+            for name, trace in traces.items()
+            if name in run.outputs
+        }
+        if "tap_times" in run.outputs:
+            data["tap_times"] = (("subject", "tap"), bout.tap_times, _attrs("tap_times"))
+        if data:
+            coords = {
+                "time": ("time", 0.5 * (edges[:-1] + edges[1:]), {"units": "s"}),
+                "subject": np.arange(run.body.n_subjects),
+            }
+            run.acute[step_id] = xr.Dataset(data, coords=coords, attrs={"start_time_s": run.t})
+    if step.rate_hz is None:
+        test, extra = "tapping_rate", {"rate_decline": bout.rate_decline(window)}
+    else:
+        test, extra = (
+            "paced_tapping_rate",
+            {"paced_rate_hz": np.full(len(bout.n_taps), step.rate_hz)},
+        )
+    run.assessments += _records(run, test, step.finger, step_id, bout.achieved_rate, "Hz", **extra)
+    run.slow.advance(step.seconds)
+    run.t += step.seconds
+
+
 HANDLERS: dict[type[Step], Callable[[_Run, Step, str], None]] = {
     MVC: _run_mvc,
     Hold: _run_hold,
@@ -686,4 +735,5 @@ HANDLERS: dict[type[Step], Callable[[_Run, Step, str], None]] = {
     Resistance: _run_resistance,
     Assess: _run_assess,
     Cycle: _run_cycle,
+    Tap: _run_tap,
 }

@@ -13,6 +13,7 @@ from myoaxis.protocol.steps import (
     Resistance,
     Rest,
     Step,
+    Tap,
 )
 
 __all__ = [
@@ -29,5 +30,6 @@ __all__ = [
     "Resistance",
     "Rest",
     "Step",
+    "Tap",
     "parse_step",
 ]

@@ -9,6 +9,8 @@ Step forms (``<D>`` is a duration with a unit, e.g. ``90 s``, ``10 min``, ``2 da
     Hold <muscle> at <X> %MVC for <D>, rest <D>, for <D>
     Ramp <muscle> from <A> to <B> %MVC over <D>
     Move elbow to <X> deg over <D>
+    Tap index at <F> Hz for <D>
+    Tap index as fast as possible for <D>
     Resistance <muscle> <sets>x<reps> at <X> %1RM, rest <D>
     Assess 1RM <muscle>
     Assess endurance <muscle> at <X> %MVC
@@ -32,7 +34,7 @@ from dataclasses import dataclass
 
 from myoaxis.core.errors import ProtocolError, suggest
 from myoaxis.core.units import parse_quantity
-from myoaxis.muscles import JOINTS, muscle_names
+from myoaxis.muscles import FINGERS, JOINTS, muscle_names
 from myoaxis.protocol.steps import (
     MVC,
     Assess,
@@ -45,6 +47,7 @@ from myoaxis.protocol.steps import (
     Resistance,
     Rest,
     Step,
+    Tap,
 )
 
 _TOKEN = re.compile(
@@ -240,6 +243,22 @@ def _move(c: _Cursor) -> Step:
     return Move(joint, angle, _duration(c))
 
 
+def _tap(c: _Cursor) -> Step:
+    finger = c.name("finger", FINGERS)
+    if c.optional("as"):
+        for word in ("fast", "as", "possible", "for"):
+            c.word(word)
+        return Tap(finger, None, _duration(c))
+    c.word("at")
+    _, pos = c.peek()
+    rate = c.number("a tapping rate")
+    if rate == 0:
+        raise ProtocolError(c.text, pos, "a tapping rate > 0 Hz", "0")
+    c.word("Hz")
+    c.word("for")
+    return Tap(finger, rate, _duration(c))
+
+
 def _cycle(c: _Cursor) -> Step:
     c.word("at")
     _, pos = c.peek()
@@ -275,6 +294,10 @@ STEP_FORMS: dict[str, tuple[tuple[str, ...], Callable[[_Cursor], Step]]] = {
     ),
     "Ramp": (("Ramp <muscle> from <A> to <B> %MVC over <duration>",), _ramp),
     "Move": (("Move elbow to <angle> deg over <duration>",), _move),
+    "Tap": (
+        ("Tap index at <rate> Hz for <duration>", "Tap index as fast as possible for <duration>"),
+        _tap,
+    ),
     "Resistance": (
         ("Resistance <muscle> <sets>x<reps> at <X> %1RM, rest <duration>",),
         _resistance,

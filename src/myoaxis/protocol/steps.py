@@ -138,6 +138,28 @@ class Move(Step):
 
 
 @dataclass(frozen=True)
+class Tap(Step):
+    """Tap ``finger`` for ``seconds``, paced at ``rate_hz`` or as fast as possible (``None``)."""
+
+    finger: str
+    rate_hz: float | None
+    seconds: float
+    kind = "Tap"
+
+    @property
+    def duration(self) -> float:
+        return self.seconds
+
+    @property
+    def slug(self) -> str:
+        return f"tap_{self.finger}"
+
+    def __str__(self) -> str:
+        pace = "as fast as possible" if self.rate_hz is None else f"at {number(self.rate_hz)} Hz"
+        return f"Tap {self.finger} {pace} for {format_duration(self.seconds)}"
+
+
+@dataclass(frozen=True)
 class Rest(Step):
     """Rest: no contraction; only the slow layer runs."""
 
