@@ -18,6 +18,7 @@ from myoaxis.protocol import (
     Ramp,
     Resistance,
     Rest,
+    Tap,
     parse_step,
 )
 
@@ -49,6 +50,8 @@ FORMS = [
     ("Assess voluntary_activation elbow_flexors", Assess("voluntary_activation", "elbow_flexors")),
     ("Cycle at 70 %VO2max for 45 min", Cycle(70.0, 2700.0)),
     ("Cycle at 75 %VO2max until exhaustion", Cycle(75.0)),
+    ("Tap index at 2 Hz for 30 s", Tap("index", 2.0, 30.0)),
+    ("Tap index as fast as possible for 20 s", Tap("index", None, 20.0)),
 ]
 
 
@@ -120,13 +123,13 @@ def test_durations_convert_to_seconds(duration, seconds, written):
         (
             "",
             1,
-            "a step (MVC, Hold, Ramp, Move, Resistance, Assess, Cycle, Rest), "
+            "a step (MVC, Hold, Ramp, Move, Tap, Resistance, Assess, Cycle, Rest), "
             "found the end of the step",
         ),
         (
             "Hodl grip",
             1,
-            "a step (MVC, Hold, Ramp, Move, Resistance, Assess, Cycle, Rest) "
+            "a step (MVC, Hold, Ramp, Move, Tap, Resistance, Assess, Cycle, Rest) "
             "(did you mean 'Hold'?)",
         ),
         ("MVC", 4, "a muscle (ankle_plantarflexors, elbow_extensors,"),
