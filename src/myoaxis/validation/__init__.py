@@ -1,16 +1,19 @@
 """Validation cases: a published result, the simulation that reproduces it, and a pass band.
 
 ``myoaxis validate`` runs every registered case (:data:`CASES`) and prints measured value, band
-and citation. Cases live in :mod:`myoaxis.validation.motor` (motor pathway) and
-:mod:`myoaxis.validation.muscle` (muscle–tendon and strength norms), :mod:`~.fatigue`
-(three-compartment fatigue, endurance times), :mod:`~.intermittent` (3CC-r on intermittent
-protocols) :mod:`~.nmj` (repetitive nerve stimulation), :mod:`~.voluntary_activation` (twitch
-interpolation, fresh and after a sustained MVC) and :mod:`~.rhythm` (Matsuoka oscillator,
-walking cadence, finger tapping) and :mod:`~.haemodynamics` (fNIRS response and GLM).
+and citation. Cases live in :mod:`~.motor` (motor pathway), :mod:`~.muscle` (muscle–tendon and
+strength norms), :mod:`~.fatigue` (three-compartment fatigue, endurance times),
+:mod:`~.motor_fatigue` (motor-unit endurance), :mod:`~.intermittent` (3CC-r on intermittent
+protocols), :mod:`~.energetics`, :mod:`~.nmj` (repetitive nerve stimulation),
+:mod:`~.voluntary_activation` (twitch interpolation, fresh and after a sustained MVC),
+:mod:`~.rhythm` (Matsuoka oscillator, walking cadence, finger tapping), :mod:`~.haemodynamics`
+(fNIRS response and GLM) and :mod:`~.afferents` (spindle velocity sensitivity, stretch-reflex
+latency).
 """
 
 # Importing the case modules registers their cases.
 from myoaxis.validation import (  # noqa: F401
+    afferents,
     energetics,
     fatigue,
     haemodynamics,
