@@ -11,9 +11,9 @@ mne = pytest.importorskip("mne")
 pytest.importorskip("h5py")
 
 from myoaxis.conditions import subject_parameters  # noqa: E402 - after the optional imports
+from myoaxis.core.errors import ExportError  # noqa: E402
 from myoaxis.core.rng import SubjectRNG, subject_streams  # noqa: E402
 from myoaxis.io import snirf  # noqa: E402
-from myoaxis.io.edf import ExportError  # noqa: E402
 from myoaxis.physiology.brain import haemodynamics as hd  # noqa: E402
 from myoaxis.physiology.brain import optics  # noqa: E402
 

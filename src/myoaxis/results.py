@@ -9,14 +9,14 @@ temporary name in the target folder and renamed, so a failed write leaves nothin
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import xarray as xr
+
+from myoaxis.core.files import atomic_write
 
 
 @dataclass
@@ -48,32 +48,16 @@ class Results:
 
     def to_netcdf(self, path: str | Path) -> Path:
         """Write the tree to NetCDF-4 (h5netcdf) atomically."""
-        return _atomic(Path(path), lambda tmp: self.tree.to_netcdf(tmp, engine="h5netcdf"))
+        return atomic_write(Path(path), lambda tmp: self.tree.to_netcdf(tmp, engine="h5netcdf"))
 
     def write_summary(self, path: str | Path) -> Path:
         text = json.dumps(self.summary(), indent=2, sort_keys=False)
-        return _atomic(Path(path), lambda tmp: Path(tmp).write_text(text + "\n"))
+        return atomic_write(Path(path), lambda tmp: Path(tmp).write_text(text + "\n"))
 
     @classmethod
     def open(cls, path: str | Path) -> xr.DataTree:
         """Open a saved results file as a DataTree."""
         return xr.open_datatree(path, engine="h5netcdf")
-
-
-def _atomic(path: Path, write) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    os.close(fd)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual permissions
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def records_dataset(records: list[dict[str, Any]], long_name: str) -> xr.Dataset:

@@ -44,6 +44,10 @@ class ProtocolError(MyoAxisError):
         )
 
 
+class ExportError(MyoAxisError):
+    """Data or header fields that cannot be written in an export format (or a failed write)."""
+
+
 class SimulationError(MyoAxisError):
     """The solver produced NaN/inf or blew up; the message names the state and the time."""
 

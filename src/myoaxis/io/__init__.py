@@ -3,6 +3,7 @@
 The I/O layer knows arrays, labels and units only; it never imports the simulation.
 """
 
-from myoaxis.io.edf import Annotation, Channel, ExportError, Patient, Recording, write_edf
+from myoaxis.core.errors import ExportError
+from myoaxis.io.edf import Annotation, Channel, Patient, Recording, write_edf
 
 __all__ = ["Annotation", "Channel", "ExportError", "Patient", "Recording", "write_edf"]

@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import math
 import os
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -33,16 +32,13 @@ from typing import Any
 
 import numpy as np
 
-from myoaxis.core.errors import MyoAxisError
+from myoaxis.core.errors import ExportError
+from myoaxis.core.files import atomic_write
 
 DIGITAL_RANGE = {"edf": (-32768, 32767), "bdf": (-8388608, 8388607)}
 MAX_ANNOTATION_BYTES = 40  # EDFlib stores at most 40 bytes of one annotation's text
 _MAX_ANNOTATION_SIGNALS = 64  # EDFlib: annotation signals per data record (one text each)
 _RESERVED_LABELS = {"EDF Annotations", "BDF Annotations"}
-
-
-class ExportError(MyoAxisError):
-    """Data or header fields that cannot be written as EDF+/BDF+ (or a failed write)."""
 
 
 @dataclass(frozen=True)
@@ -334,67 +330,67 @@ def write_edf(
 
     pyedflib = _pyedflib()
     file_type = pyedflib.FILETYPE_EDFPLUS if fmt == "edf" else pyedflib.FILETYPE_BDFPLUS
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.part")
-    writer = None
-    try:
+
+    def write(tmp: Path) -> None:
         writer = pyedflib.EdfWriter(str(tmp), len(channels), file_type=file_type)
-        d_min, d_max = DIGITAL_RANGE[fmt]
-        writer.setSignalHeaders(
-            [
-                {
-                    "label": c.label,
-                    "dimension": c.unit,
-                    "sample_frequency": c.fs,
-                    "physical_min": c.low,
-                    "physical_max": c.high,
-                    "digital_min": d_min,
-                    "digital_max": d_max,
-                    "transducer": c.transducer,
-                    "prefilter": c.prefilter,
-                }
-                for c in channels
-            ]
-        )
-        writer.setPatientCode(_subfield(patient.code))
-        writer.setPatientName(_subfield(patient.name))
-        writer.setPatientAdditional(_subfield(patient.additional))
-        if patient.sex is not None:
-            writer.setSex(patient.sex)
-        if patient.birthdate is not None:
-            writer.setBirthdate(patient.birthdate)
-        writer.setStartdatetime(recording.start)
-        writer.setEquipment(_subfield(recording.equipment))
-        writer.setTechnician(_subfield(recording.technician))
-        writer.setAdmincode(_subfield(recording.admincode))
-        writer.setRecordingAdditional(_subfield(recording.additional))
-        records = math.ceil(duration / writer.record_duration - 1e-9)
-        per_record = max(1, math.ceil(len(notes) / records))
-        if per_record > _MAX_ANNOTATION_SIGNALS:
-            raise ExportError(
-                f"{len(notes)} annotations do not fit {records} data records "
-                f"(at most {_MAX_ANNOTATION_SIGNALS} per record)"
-            )
-        writer.set_number_of_annotation_signals(per_record)
-        samples = [_padded(c, writer.get_smp_per_record(i), fmt) for i, c in enumerate(channels)]
-        writer.writeSamples(samples, digital=True)
-        for a in notes:
-            writer.writeAnnotation(a.onset, -1 if a.duration is None else a.duration, a.description)
-        writer.close()
-        writer = None
-        reader = pyedflib.EdfReader(str(tmp))
         try:
-            stored = len(reader.readAnnotations()[0])
+            d_min, d_max = DIGITAL_RANGE[fmt]
+            writer.setSignalHeaders(
+                [
+                    {
+                        "label": c.label,
+                        "dimension": c.unit,
+                        "sample_frequency": c.fs,
+                        "physical_min": c.low,
+                        "physical_max": c.high,
+                        "digital_min": d_min,
+                        "digital_max": d_max,
+                        "transducer": c.transducer,
+                        "prefilter": c.prefilter,
+                    }
+                    for c in channels
+                ]
+            )
+            writer.setPatientCode(_subfield(patient.code))
+            writer.setPatientName(_subfield(patient.name))
+            writer.setPatientAdditional(_subfield(patient.additional))
+            if patient.sex is not None:
+                writer.setSex(patient.sex)
+            if patient.birthdate is not None:
+                writer.setBirthdate(patient.birthdate)
+            writer.setStartdatetime(recording.start)
+            writer.setEquipment(_subfield(recording.equipment))
+            writer.setTechnician(_subfield(recording.technician))
+            writer.setAdmincode(_subfield(recording.admincode))
+            writer.setRecordingAdditional(_subfield(recording.additional))
+            records = math.ceil(duration / writer.record_duration - 1e-9)
+            per_record = max(1, math.ceil(len(notes) / records))
+            if per_record > _MAX_ANNOTATION_SIGNALS:
+                raise ExportError(
+                    f"{len(notes)} annotations do not fit {records} data records "
+                    f"(at most {_MAX_ANNOTATION_SIGNALS} per record)"
+                )
+            writer.set_number_of_annotation_signals(per_record)
+            samples = [
+                _padded(c, writer.get_smp_per_record(i), fmt) for i, c in enumerate(channels)
+            ]
+            writer.writeSamples(samples, digital=True)
+            for a in notes:
+                writer.writeAnnotation(
+                    a.onset, -1 if a.duration is None else a.duration, a.description
+                )
+            writer.close()
+            writer = None
+            reader = pyedflib.EdfReader(str(tmp))
+            try:
+                stored = len(reader.readAnnotations()[0])
+            finally:
+                reader.close()
+            if stored != len(notes):
+                raise ExportError(f"{path}: the writer kept {stored} of {len(notes)} annotations")
         finally:
-            reader.close()
-        if stored != len(notes):
-            raise ExportError(f"{path}: the writer kept {stored} of {len(notes)} annotations")
-        os.replace(tmp, path)
-    except BaseException as exc:
-        if writer is not None:
-            with contextlib.suppress(Exception):  # already failing: keep the first error
-                writer.close()
-        tmp.unlink(missing_ok=True)
-        if isinstance(exc, MyoAxisError) or not isinstance(exc, Exception):
-            raise
-        raise ExportError(f"{path}: could not write {fmt.upper()}+ ({exc})") from exc
-    return path
+            if writer is not None:
+                with contextlib.suppress(Exception):  # already failing: keep the first error
+                    writer.close()
+
+    return atomic_write(path, write, what=f"{fmt.upper()}+")

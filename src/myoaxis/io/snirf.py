@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import math
 import os
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,8 +32,8 @@ from typing import Any
 
 import numpy as np
 
-from myoaxis.core.errors import MyoAxisError
-from myoaxis.io.edf import ExportError
+from myoaxis.core.errors import ExportError
+from myoaxis.core.files import atomic_write
 
 SPEC_VERSION = "1.1"
 KINDS = ("intensity", "od", "hb")
@@ -276,7 +275,7 @@ def write_snirf(
     ``stims`` become ``/nirs/stim{j}`` groups (MNE annotations); ``metadata`` adds
     user tags (text or numbers) to ``/nirs/metaDataTags``.
 
-    Returns the path written. Raises :class:`~myoaxis.io.edf.ExportError` (a
+    Returns the path written. Raises :class:`~myoaxis.core.errors.ExportError` (a
     :class:`~myoaxis.core.errors.MyoAxisError`) for bad input (nothing is written) and for a
     failed write (no file is left behind).
     """
@@ -300,8 +299,8 @@ def write_snirf(
     tags = _metadata(metadata)
 
     h5py = _h5py()
-    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.part")
-    try:
+
+    def write(tmp: Path) -> None:
         with h5py.File(tmp, "w") as f:
             f.create_dataset("formatVersion", data=_bytes(SPEC_VERSION))
             nirs = f.create_group("nirs")
@@ -315,12 +314,8 @@ def write_snirf(
                 group.create_dataset(
                     "dataLabels", data=[_bytes(x) for x in ("Onset", "Duration", "Amplitude")]
                 )
-        os.replace(tmp, target)
-    except BaseException as exc:
-        tmp.unlink(missing_ok=True)
-        if isinstance(exc, MyoAxisError) or not isinstance(exc, Exception):
-            raise
-        raise ExportError(f"{target}: could not write SNIRF ({exc})") from exc
+
+    atomic_write(target, write, what="SNIRF")
     return target
 
 
