@@ -695,30 +695,23 @@ def _run_tap(run: _Run, step: Tap, step_id: str) -> None:
     else:
         bout = tapping.paced_bout(step.rate_hz, step.seconds, p, where=where)
     window = _param(run, "tapping.rate_window", "s")
+    data: dict = {}
+    coords: dict = {"subject": np.arange(run.body.n_subjects)}
     edges = np.arange(0.0, step.seconds + 1e-9, window)
-    if edges.size > 1:
+    if "tap_rate" in run.outputs and edges.size > 1:
         rates = np.stack([bout.rate_between(a, b) for a, b in pairwise(edges)], axis=1)
-        traces = {"tap_rate": rates}
-        data = {
-            name: (("subject", "time"), trace, _attrs(name))
-            for name, trace in traces.items()
-            if name in run.outputs
-        }
-        if "tap_times" in run.outputs:
-            data["tap_times"] = (("subject", "tap"), bout.tap_times, _attrs("tap_times"))
-        if data:
-            coords = {
-                "time": ("time", 0.5 * (edges[:-1] + edges[1:]), {"units": "s"}),
-                "subject": np.arange(run.body.n_subjects),
-            }
-            run.acute[step_id] = xr.Dataset(data, coords=coords, attrs={"start_time_s": run.t})
+        data["tap_rate"] = (("subject", "time"), rates, _attrs("tap_rate"))
+        centres = 0.5 * (edges[:-1] + edges[1:])
+        coords["time"] = ("time", centres, {"units": "s", "long_name": "window centre"})
+    if "tap_times" in run.outputs:
+        data["tap_times"] = (("subject", "tap"), bout.tap_times, _attrs("tap_times"))
+    if data:
+        run.acute[step_id] = xr.Dataset(data, coords=coords, attrs={"start_time_s": run.t})
     if step.rate_hz is None:
         test, extra = "tapping_rate", {"rate_decline": bout.rate_decline(window)}
     else:
-        test, extra = (
-            "paced_tapping_rate",
-            {"paced_rate_hz": np.full(len(bout.n_taps), step.rate_hz)},
-        )
+        paced = np.full(run.body.n_subjects, step.rate_hz)
+        test, extra = "paced_tapping_rate", {"paced_rate_hz": paced}
     run.assessments += _records(run, test, step.finger, step_id, bout.achieved_rate, "Hz", **extra)
     run.slow.advance(step.seconds)
     run.t += step.seconds
