@@ -43,11 +43,18 @@ class Muscle:
 
 
 class Body:
-    """Batched parameters of ``S`` subjects and the parts built from them."""
+    """Batched parameters of ``S`` subjects and the parts built from them. ``age_years`` feeds
+    the age-dependent models that are not in the parameter set (the fNIRS DPF); 40 if not given."""
 
-    def __init__(self, params: list[ParameterSet], body_mass_kg: np.ndarray):
+    def __init__(
+        self,
+        params: list[ParameterSet],
+        body_mass_kg: np.ndarray,
+        age_years: np.ndarray | float = 40.0,
+    ):
         self.params = params
         self.body_mass = np.asarray(body_mass_kg, dtype=float)
+        self.age = np.broadcast_to(np.asarray(age_years, dtype=float), (len(params),))
         self._muscles: dict[str, Muscle] = {}
 
     @property

@@ -162,6 +162,30 @@ def export_emg(
     typer.echo(f"wrote {output} ({signal.size / fs:.1f} s of EMG at {fs:g} Hz)")
 
 
+@export_app.command("snirf")
+def export_snirf(
+    results: Annotated[Path, typer.Argument(help="Results file written by 'myoaxis run'")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="SNIRF file (.snirf)")],
+    subject: Annotated[int, typer.Option("--subject", help="Subject index")] = 0,
+    step: Annotated[
+        str | None, typer.Option("--step", help="Step id of the recording (if several)")
+    ] = None,
+) -> None:
+    """Write one subject's fNIRS recording (Assess fnirs_tapping) as SNIRF 1.1."""
+    from myoaxis.results import Results, write_fnirs_snirf
+
+    if not results.exists():
+        raise MyoAxisError(f"{results}: no such results file")
+    try:
+        import h5py  # noqa: F401
+    except ImportError as exc:
+        raise MyoAxisError(
+            f"SNIRF export needs the [neuro] extra (pip install 'myoaxis[neuro]'): {exc}"
+        ) from None
+    path, step_id, kind = write_fnirs_snirf(Results.open(results), output, step, subject)
+    typer.echo(f"wrote {path} ({kind} of step {step_id}, subject {subject})")
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of scenario files."""

@@ -47,7 +47,22 @@ ACUTE_OUTPUTS: dict[str, tuple[str, str]] = {
     "intensity": ("1", "cycling intensity, fraction of VO2max (0 once exhausted)"),
     "tap_rate": ("Hz", "finger tapping rate per tapping.rate_window (taps counted in the window)"),
     "tap_times": ("s", "times of the taps since the step's start (NaN-padded per subject)"),
+    "hbo": ("uM", "fNIRS: measured (path-averaged) oxyhaemoglobin change per channel"),
+    "hbr": ("uM", "fNIRS: measured (path-averaged) deoxyhaemoglobin change per channel"),
+    "fnirs_intensity": (
+        "1",
+        "fNIRS: detected continuous-wave light per channel and wavelength, relative to rest",
+    ),
+    "cortex_activity": ("1", "activity of the contralateral motor cortex (1 = maximal)"),
+    "cortex_demand": ("1", "motor-cortex activity the task asks for (1 = maximal)"),
 }
+FNIRS_OUTPUTS = ("hbo", "hbr", "fnirs_intensity")
+
+
+def attrs(name: str) -> dict[str, str]:
+    """CF attributes (``units``, ``long_name``) of acute output ``name``."""
+    units, long_name = ACUTE_OUTPUTS[name]
+    return {"units": units, "long_name": long_name}
 
 
 def table() -> list[tuple[str, str, str, str]]:

@@ -18,13 +18,15 @@ import xarray as xr
 from myoaxis import bouts
 from myoaxis.assess import mvc_records, peak_moving_mean, voluntary_activation
 from myoaxis.assess.rns import rns_records
+from myoaxis.assess.tapping import cortex_limited, fnirs_session, session_dataset
 from myoaxis.body import Body
 from myoaxis.conditions import subject_parameters
 from myoaxis.core.citations import source_keys
 from myoaxis.core.rng import SubjectRNG, subject_streams
 from myoaxis.muscle_state import MuscleState
 from myoaxis.muscles import ELBOW_PAIR
-from myoaxis.outputs import ACUTE_OUTPUTS
+from myoaxis.outputs import ACUTE_OUTPUTS, attrs
+from myoaxis.physiology.brain import motor_cortex as mc
 from myoaxis.physiology.muscle import energetics
 from myoaxis.physiology.neural import tapping
 from myoaxis.protocol import (
@@ -64,6 +66,7 @@ class _Run:
     muscles: dict[str, MuscleState] = field(default_factory=dict)
     one_rm: dict[str, np.ndarray] = field(default_factory=dict)  # measured 1RM (N)
     cycling: tuple[float, energetics.EnergeticsState] | None = None  # (time, state) after a ride
+    cortex: tuple[float, np.ndarray] | None = None  # (time, motor-cortex reserve) after a task
 
     def muscle(self, name: str) -> MuscleState:
         """The muscle's persistent state, recovered at rest up to now."""
@@ -94,7 +97,7 @@ class Simulation:
             s.overrides,
             f"{self.scenario.source}: subject.overrides",
         )
-        self.body = Body([params], np.array([s.body_mass_kg]))
+        self.body = Body([params], np.array([s.body_mass_kg]), s.age_years)
         return self
 
     def run(self) -> Results:
@@ -199,12 +202,12 @@ def _with_emg(run: _Run, bout: bouts.Bout, data: dict, coords: dict) -> tuple[di
     window = ("subject", "emg_window")
     data = {
         **data,
-        "emg": (("subject", "emg_time"), e["emg"], _attrs("emg")),
+        "emg": (("subject", "emg_time"), e["emg"], attrs("emg")),
         **{
-            f"emg_{name}": (window, e[name], _attrs(f"emg_{name}"))
+            f"emg_{name}": (window, e[name], attrs(f"emg_{name}"))
             for name in ("rms", "median_frequency", "conduction_velocity")
         },
-        "active_units": (window, e["active_units"], _attrs("active_units")),
+        "active_units": (window, e["active_units"], attrs("active_units")),
     }
     coords = {
         **coords,
@@ -220,11 +223,6 @@ def _with_emg(run: _Run, bout: bouts.Bout, data: dict, coords: dict) -> tuple[di
         ),
     }
     return data, coords
-
-
-def _attrs(name: str) -> dict[str, str]:
-    units, long_name = ACUTE_OUTPUTS[name]
-    return {"units": units, "long_name": long_name}
 
 
 def _couple(run: _Run, bout: bouts.Bout) -> None:
@@ -598,18 +596,6 @@ def _assess_voluntary_activation(run: _Run, step: Assess, step_id: str) -> None:
     _couple(run, rest)
 
 
-ASSESSMENTS: dict[str, Callable[[_Run, Assess, str], None]] = {
-    "1RM": _assess_1rm,
-    "endurance": _assess_endurance,
-    "rns": _assess_rns,
-    "voluntary_activation": _assess_voluntary_activation,
-}
-
-
-def _run_assess(run: _Run, step: Assess, step_id: str) -> None:
-    ASSESSMENTS[step.test](run, step, step_id)
-
-
 def _run_rest(run: _Run, step: Rest, _step_id: str) -> None:
     run.slow.advance(step.seconds)
     run.t += step.seconds
@@ -683,8 +669,28 @@ def _run_cycle(run: _Run, step: Cycle, step_id: str) -> None:
         )
 
 
+def _cortex_reserve(run: _Run) -> tuple[mc.MotorCortexParameters, np.ndarray | None]:
+    """The motor cortex's parameters and its reserve now (None: full)."""
+    p = mc.MotorCortexParameters.from_values(run.body.values)
+    if run.cortex is None:
+        return p, None
+    then, reserve = run.cortex
+    return p, mc.recover(p, reserve, run.t - then)
+
+
+def _tapping(run: _Run, bout: tapping.TappingBout) -> tapping.TappingBout:
+    """``bout`` as the motor cortex lets the subject perform it (its reserve carries on)."""
+    p, reserve = _cortex_reserve(run)
+    done = cortex_limited(
+        bout, p, _param(run, "assess.fnirs_tapping.sampling_period", "s"), reserve
+    )
+    run.cortex = (run.t + bout.duration, done.reserve)
+    return done.bout
+
+
 def _run_tap(run: _Run, step: Tap, step_id: str) -> None:
-    """Finger tapping, paced or maximal (:mod:`myoaxis.physiology.neural.tapping`): records the
+    """Finger tapping, paced or maximal (:mod:`myoaxis.physiology.neural.tapping`), as the
+    motor cortex's supply allows (:func:`myoaxis.assess.tapping.cortex_limited`): records the
     achieved rate (Hz) and, for a maximal bout, the final-to-initial rate ratio; outputs tap
     times and the rate per ``tapping.rate_window``. A paced rate above a subject's maximal
     rate is a scenario error. The finger muscles' mass is too small to feed the slow layer."""
@@ -694,17 +700,18 @@ def _run_tap(run: _Run, step: Tap, step_id: str) -> None:
         bout = tapping.maximal_bout(step.seconds, p, where=where)
     else:
         bout = tapping.paced_bout(step.rate_hz, step.seconds, p, where=where)
+    bout = _tapping(run, bout)
     window = _param(run, "tapping.rate_window", "s")
     data: dict = {}
     coords: dict = {"subject": np.arange(run.body.n_subjects)}
     edges = np.arange(0.0, step.seconds + 1e-9, window)
     if "tap_rate" in run.outputs and edges.size > 1:
         rates = np.stack([bout.rate_between(a, b) for a, b in pairwise(edges)], axis=1)
-        data["tap_rate"] = (("subject", "time"), rates, _attrs("tap_rate"))
+        data["tap_rate"] = (("subject", "time"), rates, attrs("tap_rate"))
         centres = 0.5 * (edges[:-1] + edges[1:])
         coords["time"] = ("time", centres, {"units": "s", "long_name": "window centre"})
     if "tap_times" in run.outputs:
-        data["tap_times"] = (("subject", "tap"), bout.tap_times, _attrs("tap_times"))
+        data["tap_times"] = (("subject", "tap"), bout.tap_times, attrs("tap_times"))
     if data:
         run.acute[step_id] = xr.Dataset(data, coords=coords, attrs={"start_time_s": run.t})
     if step.rate_hz is None:
@@ -715,6 +722,57 @@ def _run_tap(run: _Run, step: Tap, step_id: str) -> None:
     run.assessments += _records(run, test, step.finger, step_id, bout.achieved_rate, "Hz", **extra)
     run.slow.advance(step.seconds)
     run.t += step.seconds
+
+
+def _assess_tapping(run: _Run, step: Assess, step_id: str) -> None:
+    """One trial of the finger tapping test: taps per second in ``tapping.test_duration``."""
+    duration = _param(run, "tapping.test_duration", "s")
+    p = tapping.TappingParameters.from_values(run.body.values)
+    bout = _tapping(run, tapping.maximal_bout(duration, p, where=f"step '{step}'"))
+    taps = bout.n_taps
+    run.slow.advance(duration)
+    run.t += duration
+    rate = taps / duration
+    run.assessments += _records(run, "tapping", "index", step_id, rate, "Hz", taps=taps)
+
+
+def _assess_fnirs_tapping(run: _Run, step: Assess, step_id: str) -> None:
+    """Rest, slow and fast finger-tapping blocks under the fNIRS motor probe
+    (:func:`myoaxis.assess.tapping.fnirs_session`): records, per condition, the mean HbO
+    change of the moving hand's motor cortex and the tapping rate; keeps the recording."""
+    _, reserve = _cortex_reserve(run)
+    session = fnirs_session(run.body, run.rng, reserve=reserve)
+    data = session_dataset(session, run.outputs)
+    if data is not None:
+        run.acute[step_id] = data.assign_attrs(start_time_s=run.t)
+    duration = session.design.duration
+    run.slow.advance(duration)
+    run.t += duration
+    run.cortex = (run.t, session.reserve)
+    for condition, values in session.hbo_change().items():
+        run.assessments += [
+            r | {"condition": condition}
+            for r in _records(run, "fnirs_tapping_hbo", "index", step_id, values, "uM")
+        ]
+    for condition, values in session.rates().items():
+        run.assessments += [
+            r | {"condition": condition}
+            for r in _records(run, "fnirs_tapping_rate", "index", step_id, values, "Hz")
+        ]
+
+
+ASSESSMENTS: dict[str, Callable[[_Run, Assess, str], None]] = {
+    "1RM": _assess_1rm,
+    "endurance": _assess_endurance,
+    "rns": _assess_rns,
+    "voluntary_activation": _assess_voluntary_activation,
+    "tapping": _assess_tapping,
+    "fnirs_tapping": _assess_fnirs_tapping,
+}
+
+
+def _run_assess(run: _Run, step: Assess, step_id: str) -> None:
+    ASSESSMENTS[step.test](run, step, step_id)
 
 
 HANDLERS: dict[type[Step], Callable[[_Run, Step, str], None]] = {

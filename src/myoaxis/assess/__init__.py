@@ -3,6 +3,7 @@
 from myoaxis.assess.mvc import KG_FORCE, mvc_records, peak_moving_mean
 from myoaxis.assess.mvc import TESTS as _MVC_TESTS
 from myoaxis.assess.rns import TESTS as _RNS_TESTS
+from myoaxis.assess.tapping import TESTS as _TAPPING_TESTS
 from myoaxis.assess.voluntary_activation import TESTS as _VA_TESTS
 
 TESTS = {
@@ -17,6 +18,7 @@ TESTS = {
     "resistance_set": "repetitions completed in one set of resistance exercise (reps)",
     **_RNS_TESTS,
     **_VA_TESTS,
+    **_TAPPING_TESTS,
 }
 
 __all__ = ["KG_FORCE", "TESTS", "mvc_records", "peak_moving_mean"]

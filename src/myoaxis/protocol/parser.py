@@ -16,6 +16,9 @@ Step forms (``<D>`` is a duration with a unit, e.g. ``90 s``, ``10 min``, ``2 da
     Assess endurance <muscle> at <X> %MVC
     Assess rns <muscle> at <F> Hz
     Assess voluntary_activation <muscle>
+    Assess tapping
+    Assess fnirs_tapping
+    Assess reaction_time
     Cycle at <X> %VO2max for <D>
     Cycle at <X> %VO2max until exhaustion
     Rest for <D>
@@ -54,7 +57,16 @@ _TOKEN = re.compile(
     r"%\s*1RM|(?i:1RM)\b|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|%\s*MVC|%\s*(?i:VO2max)|%"
     r"|[A-Za-z_][A-Za-z0-9_]*|\S"
 )
-ASSESS_TESTS = ("1RM", "endurance", "rns", "voluntary_activation")
+ASSESS_TESTS = (
+    "1RM",
+    "endurance",
+    "rns",
+    "voluntary_activation",
+    "tapping",
+    "fnirs_tapping",
+    "reaction_time",
+)
+WHOLE_PERSON_TESTS = ("tapping", "fnirs_tapping", "reaction_time")  # no muscle named
 
 
 @dataclass
@@ -209,6 +221,8 @@ def _assess(c: _Cursor) -> Step:
         raise c.fail(f"a test ({', '.join(ASSESS_TESTS)})", suggest(tok or "", ASSESS_TESTS))
     test = keys[tok.lower()]
     c.i += 1
+    if test in WHOLE_PERSON_TESTS:
+        return Assess(test)
     muscle = c.name("muscle", muscle_names())
     if test == "endurance":
         c.word("at")
@@ -308,6 +322,9 @@ STEP_FORMS: dict[str, tuple[tuple[str, ...], Callable[[_Cursor], Step]]] = {
             "Assess endurance <muscle> at <X> %MVC",
             "Assess rns <muscle> at <rate> Hz",
             "Assess voluntary_activation <muscle>",
+            "Assess tapping",
+            "Assess fnirs_tapping",
+            "Assess reaction_time",
         ),
         _assess,
     ),

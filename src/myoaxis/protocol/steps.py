@@ -258,10 +258,11 @@ class Resistance(Step, AtPercent):
 
 @dataclass(frozen=True)
 class Assess(Step):
-    """A clinical or laboratory test of ``muscle`` (``test`` is one of ``ASSESS_TESTS``)."""
+    """A clinical or laboratory test (``test`` is one of ``ASSESS_TESTS``) of ``muscle``, or of
+    the whole person (``muscle`` None: tapping, fnirs_tapping, reaction_time)."""
 
     test: str
-    muscle: str
+    muscle: str | None = None
     percent: float | None = None  # endurance: target %MVC
     frequency: float | None = None  # rns: stimulation rate, Hz
     kind = "Assess"
@@ -272,14 +273,15 @@ class Assess(Step):
 
     @property
     def slug(self) -> str:
-        return f"assess_{self.test.lower()}_{self.muscle}"
+        tail = f"_{self.muscle}" if self.muscle else ""
+        return f"assess_{self.test.lower()}{tail}"
 
     def __str__(self) -> str:
         if self.test == "endurance":
             return f"Assess endurance {self.muscle} at {number(self.percent)} %MVC"
         if self.test == "rns":
             return f"Assess rns {self.muscle} at {number(self.frequency)} Hz"
-        return f"Assess {self.test} {self.muscle}"
+        return f"Assess {self.test} {self.muscle}" if self.muscle else f"Assess {self.test}"
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ strength norms), :mod:`~.fatigue` (three-compartment fatigue, endurance times),
 protocols), :mod:`~.energetics`, :mod:`~.nmj` (repetitive nerve stimulation),
 :mod:`~.voluntary_activation` (twitch interpolation, fresh and after a sustained MVC),
 :mod:`~.rhythm` (Matsuoka oscillator, walking cadence, finger tapping), :mod:`~.haemodynamics`
-(fNIRS response and GLM) and :mod:`~.afferents` (spindle velocity sensitivity, stretch-reflex
-latency).
+(fNIRS response and GLM), :mod:`~.gentile2019` (fibromyalgia finger-tapping fNIRS cohort) and
+:mod:`~.afferents` (spindle velocity sensitivity, stretch-reflex latency).
 """
 
 # Importing the case modules registers their cases.
@@ -16,6 +16,7 @@ from myoaxis.validation import (  # noqa: F401
     afferents,
     energetics,
     fatigue,
+    gentile2019,
     haemodynamics,
     intermittent,
     motor,

@@ -136,20 +136,33 @@ def check_paced_rate(rate: float, p: TappingParameters, where: str = "") -> None
 @dataclass(frozen=True)
 class TappingBout:
     """Taps of one bout: ``tap_times (S, K)`` s (NaN-padded, ascending), ``duration`` s, the
-    initial rate ``frequency (S,)`` Hz, and the decline (None for a paced bout)."""
+    initial rate ``frequency (S,)`` Hz, the decline (None for a paced bout) and, for a bout
+    whose drive fell short (:func:`limited`), its phase on a time grid ``(times (N,),
+    phase (S, N))``."""
 
     tap_times: np.ndarray
     duration: float
     frequency: np.ndarray
     decline: TappingParameters | None = None
+    phase_grid: tuple[np.ndarray, np.ndarray] | None = None
 
     @property
     def n_taps(self) -> np.ndarray:
         return np.sum(np.isfinite(self.tap_times), axis=1)
 
+    def commanded_rate(self, times: np.ndarray) -> np.ndarray:
+        """Rate (Hz) the bout asks for at ``times (N,)`` (before any shortfall), ``(S, N)``."""
+        t = np.asarray(times, dtype=float)
+        if self.decline is None:
+            return np.repeat(self.frequency[:, None], t.size, axis=1)
+        return self.frequency[:, None] * rate_fraction(self.decline, t)
+
     def phase(self, times: np.ndarray) -> np.ndarray:
         """CPG phase (cycles) at ``times (N,)``, ``(S, N)``."""
         t = np.asarray(times, dtype=float)
+        if self.phase_grid is not None:
+            grid, phase = self.phase_grid
+            return _interp_rows(t, grid, phase)
         full = t[None, :] if self.decline is None else _full_rate_time(self.decline, t)
         return self.frequency[:, None] * full
 
@@ -216,6 +229,48 @@ def maximal_bout(duration: float, p: TappingParameters, where: str = "") -> Tapp
     taps = _invert_full_rate_time(p, c)
     return TappingBout(
         np.where(c <= full_end[:, None], taps, np.nan), float(duration), f, decline=p
+    )
+
+
+def _interp_rows(x: np.ndarray, grid: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Linear interpolation of each row of ``rows (S, N)`` (on ``grid (N,)``) at ``x (M,)``."""
+    j = np.clip(np.searchsorted(grid, x, side="right"), 1, grid.size - 1)
+    w = (x - grid[j - 1]) / (grid[j] - grid[j - 1])
+    return rows[:, j - 1] + np.clip(w, 0.0, 1.0) * (rows[:, j] - rows[:, j - 1])
+
+
+def _crossings(grid: np.ndarray, phase: np.ndarray) -> np.ndarray:
+    """Times at which each row of the non-decreasing ``phase (S, N)`` on ``grid (N,)`` passes
+    ``k + 1/2``, ``(S, K)`` NaN-padded: one sorted search over all rows, each offset by more
+    than the largest phase so that rows do not mix."""
+    n_sub, n = phase.shape
+    top = phase[:, -1]
+    k = np.arange(int(np.floor(top.max() - 0.5)) + 1) + 0.5
+    offset = (top.max() + 1.0) * np.arange(n_sub)[:, None]
+    targets = k[None, :] + offset
+    j = np.searchsorted((phase + offset).ravel(), targets.ravel(), side="left")
+    local = np.clip(j.reshape(targets.shape) - np.arange(n_sub)[:, None] * n, 1, n - 1)
+    rows = np.arange(n_sub)[:, None]
+    lo, hi = phase[rows, local - 1], phase[rows, local]
+    w = np.clip((k[None, :] - lo) / np.where(hi > lo, hi - lo, 1.0), 0.0, 1.0)
+    t = grid[local - 1] + w * (grid[local] - grid[local - 1])
+    return np.where(k[None, :] <= top[:, None], t, np.nan)
+
+
+def limited(bout: TappingBout, times: np.ndarray, fraction: np.ndarray, step: float) -> TappingBout:
+    """``bout`` when only ``fraction (S, N)`` of its drive is delivered (held over each sample
+    of the regular grid ``times (N,)``): the rate is the commanded one times the fraction, and
+    the taps are re-timed on a grid of ``step`` s."""
+    fine = np.arange(0.0, bout.duration + 0.5 * step, step)
+    dt = times[1] - times[0] if times.size > 1 else bout.duration
+    held = fraction[:, np.clip((fine / dt).astype(int), 0, times.size - 1)]
+    rate = bout.commanded_rate(fine) * held
+    phase = np.concatenate(
+        [np.zeros((rate.shape[0], 1)), np.cumsum(0.5 * (rate[:, 1:] + rate[:, :-1]) * step, 1)],
+        axis=1,
+    )
+    return TappingBout(
+        _crossings(fine, phase), bout.duration, bout.frequency, bout.decline, (fine, phase)
     )
 
 
