@@ -4,38 +4,39 @@ The cases run :mod:`myoaxis.physiology.brain.haemodynamics` and :mod:`~.optics` 
 parameters of one healthy_adult man (30 y). The neural drive of the motor cortex is a boxcar at
 z = 1 (maximal activity); the published numbers are the canonical haemodynamic response's
 timing (Glover 1999, as in nilearn/SPM) and the HbR/HbO amplitude ratio that fNIRS simulators
-use (Cedalion +10/−4 µM, AnalyzIR HbR = −HbO/2). The third case passes a simulated
-block-design recording (balloon model, physiological noise, optics, light intensity) through
-MNE-Python's optical density and Beer–Lambert conversion and an MNE-NIRS GLM, and checks the
-estimated HbO amplitude against the injected one (the least-squares fit of the same design
-matrix to the noise-free signal); it needs the optional packages ``mne`` and ``mne-nirs``,
-imported only when the case runs (otherwise it raises a one-line MyoAxisError).
+use (Cedalion +10/−4 µM, AnalyzIR HbR = −HbO/2). The third case writes the SNIRF
+file of a simulated ``Assess fnirs_tapping`` (balloon model, physiological noise, optics, light
+intensity), reads it with MNE-Python, converts it with MNE's optical density and Beer–Lambert law,
+fits an MNE-NIRS GLM and checks the estimated fast-tapping HbO amplitude against the injected one
+(the least-squares fit of the same design matrix to the noise-free signal); it needs the optional
+packages ``mne`` and ``mne-nirs``, imported only when the case runs (otherwise it raises a
+one-line MyoAxisError).
 """
 
 from __future__ import annotations
 
+import tempfile
 from functools import cache
+from pathlib import Path
 
 import numpy as np
+import xarray as xr
 
+from myoaxis.assess.tapping import fnirs_session, session_dataset
+from myoaxis.body import Body
 from myoaxis.conditions import subject_parameters
 from myoaxis.core.errors import MyoAxisError
 from myoaxis.core.rng import SubjectRNG, subject_streams
 from myoaxis.physiology.brain import haemodynamics as hd
 from myoaxis.physiology.brain import optics
+from myoaxis.results import write_fnirs_snirf
 from myoaxis.validation.registry import ValidationCase, register
 
 AGE = 30.0
 STIMULUS = 2.0  # s, short stimulus of the timing and ratio cases
 DT = 0.01  # s, sampling of the timing and ratio cases
 ONSET = 2.0  # s
-
-# GLM case: blocks of maximal tapping (5 s, as the MNE fNIRS motor data set) every 30 s
-GLM_SEED = 2024
-GLM_DURATION = 330.0  # s
-GLM_BLOCK = 5.0  # s
-GLM_PERIOD = 30.0  # s
-GLM_FIRST_ONSET = 20.0  # s
+GLM_SEED = 2024  # the GLM case's physiological noise
 
 
 @cache
@@ -66,17 +67,14 @@ def hbr_hbo_ratio() -> float:
     return float(tr.hbr.min() / tr.hbo.max())
 
 
-def _block_design() -> tuple[np.ndarray, np.ndarray]:
-    onsets = np.arange(GLM_FIRST_ONSET, GLM_DURATION - GLM_PERIOD + 1e-9, GLM_PERIOD)
-    return onsets, np.full(onsets.shape, GLM_BLOCK)
-
-
-def _glm_hbo(
-    intensity: np.ndarray, clean_hbo: np.ndarray, montage: optics.Montage, p, sfreq: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """MNE chain (optical density, Beer–Lambert with ppf = DPF) + MNE-NIRS GLM (AR(1)) on the
-    recorded ``intensity`` ``(C, 2, T)``: HbO theta per channel (µM), and the least-squares fit of
-    the same design matrix to the noise-free measured HbO ``(C, T)`` (the injected amplitude)."""
+@cache
+def glm_amplitudes() -> tuple[np.ndarray, np.ndarray]:
+    """Injected and GLM-estimated HbO amplitude (µM) of the fast-tapping condition on the
+    activated (C3) channels: ``Assess fnirs_tapping`` of one subject is written as SNIRF
+    (:func:`myoaxis.results.write_fnirs_snirf`, raw intensity), read with
+    :func:`mne.io.read_raw_snirf`, converted with MNE's optical density and Beer–Lambert law
+    (ppf = the subject's DPF) and fitted with an MNE-NIRS GLM (Glover HRF, AR(1)); the injected
+    amplitude is the least-squares fit of the same design matrix to the noise-free signal."""
     try:
         import mne
         from mne_nirs.experimental_design import make_first_level_design_matrix
@@ -85,59 +83,35 @@ def _glm_hbo(
         raise MyoAxisError(
             "validation case fnirs_glm_amplitude needs mne and mne-nirs: pip install mne mne-nirs"
         ) from exc
-    names, types = [], []
-    for s, d in montage.pairs:
-        for w in p.wavelengths:
-            names.append(f"S{s + 1}_D{d + 1} {int(w)}")
-            types.append("fnirs_cw_amplitude")
-    info = mne.create_info(names, sfreq, types)
-    for k, ch in enumerate(info["chs"]):
-        s, d = montage.pairs[k // 2]
-        ch["loc"][3:6] = montage.source_positions[s]
-        ch["loc"][6:9] = montage.detector_positions[d]
-        ch["loc"][0:3] = (ch["loc"][3:6] + ch["loc"][6:9]) / 2
-        ch["loc"][9] = p.wavelengths[k % 2]
-    raw = mne.io.RawArray(intensity.reshape(-1, intensity.shape[-1]), info, verbose="error")
-    onsets, durations = _block_design()
-    raw.set_annotations(mne.Annotations(onsets, durations, "Tapping"))
+    body = Body(_parameters(), np.array([75.0]), AGE)
+    session = fnirs_session(body, SubjectRNG(subject_streams(GLM_SEED, 1)))
+    tree = xr.DataTree.from_dict({"/acute/fnirs": session_dataset(session, ["fnirs_intensity"])})
+    with tempfile.TemporaryDirectory() as folder:
+        path, _, _ = write_fnirs_snirf(tree, Path(folder) / "glm.snirf")
+        raw = mne.io.read_raw_snirf(path, preload=True, verbose="error")
     od = mne.preprocessing.nirs.optical_density(raw, verbose="error")
-    haemo = mne.preprocessing.nirs.beer_lambert_law(od, ppf=tuple(p.dpf[0]))
+    haemo = mne.preprocessing.nirs.beer_lambert_law(od, ppf=tuple(session.probe.dpf[0]))
     design = make_first_level_design_matrix(
         haemo,
-        stim_dur=GLM_BLOCK,
+        stim_dur=session.design.block,
         hrf_model="glover",
         drift_model="polynomial",
         drift_order=1,
         oversampling=5,  # 50 Hz regressor grid; the default (50) costs 10 s of convolution
     )
     glm = run_glm(haemo, design)
-    column = list(design.columns).index("Tapping")
-    hbo_channels = [k for k, name in enumerate(glm.ch_names) if name.endswith(" hbo")]
+    column = list(design.columns).index("fast")
     thetas = glm.theta()
-    noisy = np.array([thetas[k][column, 0] for k in hbo_channels]) * 1e6  # M -> uM
-    clean = np.linalg.lstsq(design.to_numpy(), clean_hbo.T, rcond=None)[0][column]
-    return noisy, clean
-
-
-@cache
-def glm_amplitudes() -> tuple[np.ndarray, np.ndarray]:
-    """Injected and GLM-estimated HbO amplitude (µM) of the activated (C3) channels."""
-    params = _parameters()
-    bp = hd.BalloonParameters.from_parameters(params)
-    op = optics.OpticsParameters.from_parameters(params, AGE)
-    noise = hd.NoiseParameters.from_parameters(params)
-    montage = optics.montage_from_parameters(params[0])
-    sfreq = params[0].value_in("fnirs.optics.sampling_frequency", "Hz")
-    n = round(GLM_DURATION * sfreq)
-    z = np.zeros((1, len(montage.regions), n))  # right-hand tapping drives the left M1 (C3)
-    for onset, duration in zip(*_block_design(), strict=True):
-        z[0, 0, round(onset * sfreq) : round((onset + duration) * sfreq)] = 1.0
-    rng = SubjectRNG(subject_streams(GLM_SEED, 1))
-    rec = optics.record(z, 1.0 / sfreq, bp, op, montage, noise=noise, rng=rng)
-    clean_hbo = optics.measured(rec.cortical.hbo, op)[0, montage.channel_region]
-    noisy, clean = _glm_hbo(rec.intensity[0], clean_hbo, montage, op, sfreq)
-    active = montage.channel_region == 0
-    return clean[active], noisy[active]
+    m = session.montage
+    clean_hbo = optics.measured(session.recording.cortical.hbo, session.probe)[0]
+    names = [f"S{s + 1}_D{d + 1} hbo" for s, d in m.pairs]
+    active = [k for k in range(m.n_channels) if m.channel_region[k] == session.contralateral]
+    noisy = np.array([thetas[glm.ch_names.index(names[k])][column, 0] for k in active]) * 1e6
+    n = design.shape[0]
+    clean = np.linalg.lstsq(
+        design.to_numpy(), clean_hbo[m.channel_region[active]][:, :n].T, rcond=None
+    )[0][column]
+    return clean, noisy
 
 
 def glm_amplitude_error() -> float:
@@ -173,9 +147,9 @@ register(
 register(
     ValidationCase(
         "fnirs_glm_amplitude",
-        "MNE-NIRS GLM (Glover HRF) on a simulated 330-s tapping recording (5-s blocks every "
-        "30 s) through MNE's optical density and Beer-Lambert conversion: HbO amplitude with "
-        "physiological noise vs the injected amplitude",
+        "MNE-NIRS GLM (Glover HRF) on the SNIRF file of a simulated 'Assess fnirs_tapping' "
+        "(rest/slow/fast 20-s blocks) read with MNE and converted by its optical density and "
+        "Beer-Lambert law: fast-tapping HbO amplitude with physiological noise vs injected",
         "luke2021",
         "% of injected",
         (0.0, 20.0),

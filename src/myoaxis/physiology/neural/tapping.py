@@ -263,12 +263,10 @@ def limited(bout: TappingBout, times: np.ndarray, fraction: np.ndarray, step: fl
     the taps are re-timed on a grid of ``step`` s."""
     fine = np.arange(0.0, bout.duration + 0.5 * step, step)
     dt = times[1] - times[0] if times.size > 1 else bout.duration
-    held = fraction[:, np.clip((fine / dt).astype(int), 0, times.size - 1)]
-    rate = bout.commanded_rate(fine) * held
-    phase = np.concatenate(
-        [np.zeros((rate.shape[0], 1)), np.cumsum(0.5 * (rate[:, 1:] + rate[:, :-1]) * step, 1)],
-        axis=1,
-    )
+    held = fraction[:, np.clip((fine[:-1] / dt + 1e-9).astype(int), 0, times.size - 1)]
+    rate = bout.commanded_rate(fine)
+    increments = 0.5 * (rate[:, 1:] + rate[:, :-1]) * held * step  # trapezoid x held fraction
+    phase = np.concatenate([np.zeros((rate.shape[0], 1)), np.cumsum(increments, axis=1)], axis=1)
     return TappingBout(
         _crossings(fine, phase), bout.duration, bout.frequency, bout.decline, (fine, phase)
     )
