@@ -38,7 +38,10 @@ def test_capacity_falls_with_fatigue_only_in_fibromyalgia():
     p = mc.MotorCortexParameters.from_values(b.values)
     assert p.capacity[0] == 1.0
     assert 1.0 > p.capacity[1] > p.capacity[2]
-    np.testing.assert_allclose(p.capacity[1], 1.0 - 0.5 * 0.7)
+    h, fatigue = (
+        b.params[1].value(n) for n in ("motor_cortex.fatigue_hypometabolism", "symptoms.fatigue")
+    )
+    np.testing.assert_allclose(p.capacity[1], 1.0 - h * fatigue)
 
 
 def test_low_demand_is_met_in_full_and_high_demand_fades_to_the_plateau():
