@@ -62,7 +62,12 @@ FORMS = [
         ("Resistance grip 3x10 at 120 %1RM, rest 9 s", 25, "a percentage between 0 and 100 %1RM"),
         ("Hold grip at 40 %MVC until", 27, "'failure'"),
         ("Hold grip at 40 %MVC for 5 s, rest 2 s", 39, "','"),
-        ("Assess strength grip", 8, "a test (1RM, endurance, rns, voluntary_activation)"),
+        (
+            "Assess strength grip",
+            8,
+            "a test (1RM, endurance, rns, voluntary_activation, tapping, fnirs_tapping, "
+            "reaction_time)",
+        ),
         ("Assess rns grip at 300 Hz", 20, "a stimulation rate in (0, 100] Hz"),
     ],
 )
@@ -132,7 +137,7 @@ def test_durations_convert_to_seconds(duration, seconds, written):
             "a step (MVC, Hold, Ramp, Move, Tap, Resistance, Assess, Cycle, Rest) "
             "(did you mean 'Hold'?)",
         ),
-        ("MVC", 4, "a muscle (ankle_plantarflexors, elbow_extensors,"),
+        ("MVC", 4, "a muscle (ankle_dorsiflexors, ankle_plantarflexors,"),
         ("MVC grp", 5, "(did you mean 'grip'?), found 'grp'"),
         ("Hold grip to 30 %MVC for 2 s", 11, "expected 'at', found 'to'"),
         ("Hold grip at 30 for 2 s", 17, "expected '%MVC', found 'for'"),

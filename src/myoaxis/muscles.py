@@ -8,6 +8,7 @@ from importlib.resources import files
 JOINTS = ("elbow",)
 FINGERS = ("index",)  # fingers that can tap (physiology/neural/tapping.py)
 ELBOW_PAIR = ("elbow_flexors", "elbow_extensors")
+GAIT_MUSCLES = ("ankle_dorsiflexors", "ankle_plantarflexors", "knee_extensors")  # one leg
 
 
 @cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from myoaxis.muscles import GAIT_MUSCLES
 from myoaxis.physiology.muscle.energetics import OUTPUTS as _ENERGETICS
 from myoaxis.slow import VARIABLES
 
@@ -55,6 +56,16 @@ ACUTE_OUTPUTS: dict[str, tuple[str, str]] = {
     ),
     "cortex_activity": ("1", "activity of the contralateral motor cortex (1 = maximal)"),
     "cortex_demand": ("1", "motor-cortex activity the task asks for (1 = maximal)"),
+    "cpg_phase": ("1", "walking: phase of the stride (0 = stance onset)"),
+    **{
+        f"{quantity}_{group}": (units, f"walking: {text} of the {group.replace('_', ' ')} pool")
+        for group in GAIT_MUSCLES
+        for quantity, units, text in (
+            ("excitation", "1", "excitation"),
+            ("activation", "1", "activation"),
+            ("force", "N", "isometric force at the test length"),
+        )
+    },
 }
 FNIRS_OUTPUTS = ("hbo", "hbr", "fnirs_intensity")
 

@@ -15,7 +15,7 @@ from itertools import pairwise
 import numpy as np
 import xarray as xr
 
-from myoaxis import bouts
+from myoaxis import bouts, gait
 from myoaxis.assess import mvc_records, peak_moving_mean, voluntary_activation
 from myoaxis.assess.rns import rns_records
 from myoaxis.assess.tapping import cortex_limited, fnirs_session, session_dataset
@@ -24,7 +24,7 @@ from myoaxis.conditions import subject_parameters
 from myoaxis.core.citations import source_keys
 from myoaxis.core.rng import SubjectRNG, subject_streams
 from myoaxis.muscle_state import MuscleState
-from myoaxis.muscles import ELBOW_PAIR
+from myoaxis.muscles import ELBOW_PAIR, GAIT_MUSCLES
 from myoaxis.outputs import ACUTE_OUTPUTS, attrs
 from myoaxis.physiology.brain import motor_cortex as mc
 from myoaxis.physiology.muscle import energetics
@@ -42,6 +42,7 @@ from myoaxis.protocol import (
     Rest,
     Step,
     Tap,
+    Walk,
 )
 from myoaxis.results import Results, records_dataset
 from myoaxis.scenario import Scenario
@@ -775,6 +776,27 @@ def _run_assess(run: _Run, step: Assess, step_id: str) -> None:
     ASSESSMENTS[step.test](run, step, step_id)
 
 
+def _run_walk(run: _Run, step: Walk, step_id: str) -> None:
+    """Walking (:func:`myoaxis.gait.walk`): the CPG drives the leg pools in a gait cycle whose
+    cadence follows the speed; records the cadence (steps/min) and the steps taken."""
+    states = {g: run.muscle(g) for g in GAIT_MUSCLES}
+    bout, info = gait.walk(
+        run.body, states, step.speed, step.seconds, run.fast, run.rng, where=f"step '{step}'"
+    )
+    _bout_step(run, step_id, bout, run.outputs)
+    run.assessments += _records(
+        run,
+        "cadence",
+        "legs",
+        step_id,
+        info["cadence"],
+        "steps/min",
+        steps=info["steps"],
+        speed_m_s=info["speed"],
+        stance_fraction=info["stance_fraction"],
+    )
+
+
 HANDLERS: dict[type[Step], Callable[[_Run, Step, str], None]] = {
     MVC: _run_mvc,
     Hold: _run_hold,
@@ -787,4 +809,5 @@ HANDLERS: dict[type[Step], Callable[[_Run, Step, str], None]] = {
     Assess: _run_assess,
     Cycle: _run_cycle,
     Tap: _run_tap,
+    Walk: _run_walk,
 }

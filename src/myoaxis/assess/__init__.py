@@ -16,6 +16,7 @@ TESTS = {
         "(s; right-censored flag)"
     ),
     "resistance_set": "repetitions completed in one set of resistance exercise (reps)",
+    "cadence": "Walk at V m/s: cadence (steps/min), steps taken and stance fraction",
     **_RNS_TESTS,
     **_VA_TESTS,
     **_TAPPING_TESTS,

@@ -14,6 +14,7 @@ from myoaxis.protocol.steps import (
     Rest,
     Step,
     Tap,
+    Walk,
 )
 
 __all__ = [
@@ -31,5 +32,6 @@ __all__ = [
     "Rest",
     "Step",
     "Tap",
+    "Walk",
     "parse_step",
 ]

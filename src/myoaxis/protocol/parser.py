@@ -11,6 +11,7 @@ Step forms (``<D>`` is a duration with a unit, e.g. ``90 s``, ``10 min``, ``2 da
     Move elbow to <X> deg over <D>
     Tap index at <F> Hz for <D>
     Tap index as fast as possible for <D>
+    Walk at <V> m/s for <D>
     Resistance <muscle> <sets>x<reps> at <X> %1RM, rest <D>
     Assess 1RM <muscle>
     Assess endurance <muscle> at <X> %MVC
@@ -51,6 +52,7 @@ from myoaxis.protocol.steps import (
     Rest,
     Step,
     Tap,
+    Walk,
 )
 
 _TOKEN = re.compile(
@@ -273,6 +275,19 @@ def _tap(c: _Cursor) -> Step:
     return Tap(finger, rate, _duration(c))
 
 
+def _walk(c: _Cursor) -> Step:
+    c.word("at")
+    _, pos = c.peek()
+    speed = c.number("a walking speed")
+    if not speed > 0:
+        raise ProtocolError(c.text, pos, "a walking speed > 0 m/s", f"{speed:g}")
+    c.word("m")
+    c.word("/")
+    c.word("s")
+    c.word("for")
+    return Walk(speed, _duration(c))
+
+
 def _cycle(c: _Cursor) -> Step:
     c.word("at")
     _, pos = c.peek()
@@ -312,6 +327,7 @@ STEP_FORMS: dict[str, tuple[tuple[str, ...], Callable[[_Cursor], Step]]] = {
         ("Tap index at <rate> Hz for <duration>", "Tap index as fast as possible for <duration>"),
         _tap,
     ),
+    "Walk": (("Walk at <speed> m/s for <duration>",), _walk),
     "Resistance": (
         ("Resistance <muscle> <sets>x<reps> at <X> %1RM, rest <duration>",),
         _resistance,

@@ -160,6 +160,22 @@ class Tap(Step):
 
 
 @dataclass(frozen=True)
+class Walk(Step):
+    """Walk at ``speed`` m/s for ``seconds``: the CPG drives the leg pools in a gait cycle."""
+
+    speed: float
+    seconds: float
+    kind = "Walk"
+
+    @property
+    def duration(self) -> float:
+        return self.seconds
+
+    def __str__(self) -> str:
+        return f"Walk at {number(self.speed)} m/s for {format_duration(self.seconds)}"
+
+
+@dataclass(frozen=True)
 class Rest(Step):
     """Rest: no contraction; only the slow layer runs."""
 

@@ -8,7 +8,8 @@ protocols), :mod:`~.energetics`, :mod:`~.nmj` (repetitive nerve stimulation),
 :mod:`~.voluntary_activation` (twitch interpolation, fresh and after a sustained MVC),
 :mod:`~.rhythm` (Matsuoka oscillator, walking cadence, finger tapping), :mod:`~.haemodynamics`
 (fNIRS response and GLM), :mod:`~.gentile2019` (fibromyalgia finger-tapping fNIRS cohort) and
-:mod:`~.afferents` (spindle velocity sensitivity, stretch-reflex latency).
+:mod:`~.afferents` (spindle velocity sensitivity, stretch-reflex latency) and :mod:`~.walking`
+(cadence and stance share of the CPG-driven leg pools).
 """
 
 # Importing the case modules registers their cases.
@@ -25,6 +26,7 @@ from myoaxis.validation import (  # noqa: F401
     nmj,
     rhythm,
     voluntary_activation,
+    walking,
 )
 from myoaxis.validation.registry import CASES, Outcome, ValidationCase, register, run_cases
 
