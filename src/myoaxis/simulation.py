@@ -28,7 +28,7 @@ from myoaxis.muscles import ELBOW_PAIR, GAIT_MUSCLES
 from myoaxis.outputs import ACUTE_OUTPUTS, attrs
 from myoaxis.physiology.brain import motor_cortex as mc
 from myoaxis.physiology.muscle import energetics
-from myoaxis.physiology.neural import tapping
+from myoaxis.physiology.neural import premotor, tapping
 from myoaxis.protocol import (
     MVC,
     Assess,
@@ -737,6 +737,27 @@ def _assess_tapping(run: _Run, step: Assess, step_id: str) -> None:
     run.assessments += _records(run, "tapping", "index", step_id, rate, "Hz", taps=taps)
 
 
+def _assess_reaction_time(run: _Run, step: Assess, step_id: str) -> None:
+    """Simple visual reaction time (:mod:`myoaxis.physiology.neural.premotor`, LATER model):
+    ``assess.reaction_time_trials`` trials; records the mean of the valid ones (ms), their SD,
+    and the anticipations and lapses left out."""
+    p = premotor.PremotorParameters.from_values(run.body.values, run.body.age)
+    protocol = premotor.ReactionTimeProtocol.from_values(run.body.values)
+    test = premotor.reaction_time_test(p, protocol, run.rng)
+    run.assessments += _records(
+        run,
+        "reaction_time",
+        "index",
+        step_id,
+        1e3 * test.score,
+        "ms",
+        sd_ms=1e3 * test.sd,
+        valid_trials=test.n_valid,
+        anticipations=test.anticipations,
+        lapses=test.lapses,
+    )
+
+
 def _assess_fnirs_tapping(run: _Run, step: Assess, step_id: str) -> None:
     """Rest, slow and fast finger-tapping blocks under the fNIRS motor probe
     (:func:`myoaxis.assess.tapping.fnirs_session`): records, per condition, the mean HbO
@@ -769,6 +790,7 @@ ASSESSMENTS: dict[str, Callable[[_Run, Assess, str], None]] = {
     "voluntary_activation": _assess_voluntary_activation,
     "tapping": _assess_tapping,
     "fnirs_tapping": _assess_fnirs_tapping,
+    "reaction_time": _assess_reaction_time,
 }
 
 

@@ -16,6 +16,10 @@ TESTS = {
         "(s; right-censored flag)"
     ),
     "resistance_set": "repetitions completed in one set of resistance exercise (reps)",
+    "reaction_time": (
+        "Assess reaction_time: mean simple visual reaction time over the valid trials (ms), "
+        "their SD, anticipations and lapses"
+    ),
     "cadence": "Walk at V m/s: cadence (steps/min), steps taken and stance fraction",
     **_RNS_TESTS,
     **_VA_TESTS,

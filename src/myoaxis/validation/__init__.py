@@ -8,8 +8,10 @@ protocols), :mod:`~.energetics`, :mod:`~.nmj` (repetitive nerve stimulation),
 :mod:`~.voluntary_activation` (twitch interpolation, fresh and after a sustained MVC),
 :mod:`~.rhythm` (Matsuoka oscillator, walking cadence, finger tapping), :mod:`~.haemodynamics`
 (fNIRS response and GLM), :mod:`~.gentile2019` (fibromyalgia finger-tapping fNIRS cohort) and
-:mod:`~.afferents` (spindle velocity sensitivity, stretch-reflex latency) and :mod:`~.walking`
-(cadence and stance share of the CPG-driven leg pools).
+:mod:`~.afferents` (spindle velocity sensitivity, stretch-reflex latency), :mod:`~.walking`
+(cadence and stance share of the CPG-driven leg pools), :mod:`~.reaction_time` (simple reaction
+time norms) and :mod:`~.me_cfs` (reaction time, central activation failure and endurance in
+ME/CFS).
 """
 
 # Importing the case modules registers their cases.
@@ -20,10 +22,12 @@ from myoaxis.validation import (  # noqa: F401
     gentile2019,
     haemodynamics,
     intermittent,
+    me_cfs,
     motor,
     motor_fatigue,
     muscle,
     nmj,
+    reaction_time,
     rhythm,
     voluntary_activation,
     walking,
