@@ -15,10 +15,12 @@ from myoaxis.protocol import (
     HoldToFailure,
     Intermittent,
     Move,
+    Perturb,
     Ramp,
     Resistance,
     Rest,
     Tap,
+    Walk,
     parse_step,
 )
 
@@ -52,6 +54,11 @@ FORMS = [
     ("Cycle at 75 %VO2max until exhaustion", Cycle(75.0)),
     ("Tap index at 2 Hz for 30 s", Tap("index", 2.0, 30.0)),
     ("Tap index as fast as possible for 20 s", Tap("index", None, 20.0)),
+    ("Walk at 1.2 m/s for 10 min", Walk(1.2, 600.0)),
+    ("Perturb elbow with -2.5 Nm for 1 s", Perturb("elbow", -2.5, 1.0)),
+    ("Assess tapping", Assess("tapping")),
+    ("Assess fnirs_tapping", Assess("fnirs_tapping")),
+    ("Assess reaction_time", Assess("reaction_time")),
 ]
 
 
@@ -128,13 +135,13 @@ def test_durations_convert_to_seconds(duration, seconds, written):
         (
             "",
             1,
-            "a step (MVC, Hold, Ramp, Move, Tap, Resistance, Assess, Cycle, Rest), "
+            "a step (MVC, Hold, Ramp, Move, Perturb, Tap, Walk, Resistance, Assess, Cycle, Rest), "
             "found the end of the step",
         ),
         (
             "Hodl grip",
             1,
-            "a step (MVC, Hold, Ramp, Move, Tap, Resistance, Assess, Cycle, Rest) "
+            "a step (MVC, Hold, Ramp, Move, Perturb, Tap, Walk, Resistance, Assess, Cycle, Rest) "
             "(did you mean 'Hold'?)",
         ),
         ("MVC", 4, "a muscle (ankle_dorsiflexors, ankle_plantarflexors,"),

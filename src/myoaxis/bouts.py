@@ -14,13 +14,20 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from myoaxis.body import Body, Muscle
-from myoaxis.core.errors import SimulationError
+from myoaxis.core.errors import ParameterError, ScenarioError, SimulationError
 from myoaxis.core.rng import SubjectRNG
 from myoaxis.muscle_state import MuscleState
 from myoaxis.muscles import ELBOW_PAIR
 from myoaxis.physiology.muscle import activation, emg, energetics, mtu
 from myoaxis.physiology.musculoskeletal import elbow
-from myoaxis.physiology.neural import central_fatigue, cortex, motor_pool, spinal
+from myoaxis.physiology.neural import (
+    afferents,
+    central_fatigue,
+    cortex,
+    motor_pool,
+    reflex,
+    spinal,
+)
 
 
 @dataclass
@@ -290,6 +297,272 @@ def isometric(
     return bout
 
 
+# --- The elbow: movements and perturbations --------------------------------------------------
+
+ELBOW_TRACES: dict[str, tuple[str, str]] = {
+    "angle": ("deg", "elbow flexion angle"),
+    "target_angle": ("deg", "elbow angle planned by the cortex (minimum jerk, or the held one)"),
+    "torque": ("N*m", "net muscle torque about the elbow (flexion positive)"),
+    "external_torque": ("N*m", "external torque applied to the forearm (extension positive)"),
+    "excitation_flexors": (
+        "1",
+        "excitation of the elbow-flexor pool: cortical command after reciprocal inhibition plus "
+        "the stretch reflex, capped by the central ceiling",
+    ),
+    "excitation_extensors": ("1", "excitation of the elbow-extensor pool (as for the flexors)"),
+    "activation_flexors": ("1", "elbow-flexor pool activation"),
+    "activation_extensors": ("1", "elbow-extensor pool activation"),
+    "ia_flexors": ("Hz", "population Ia (spindle primary) rate of the elbow flexors, imp/s"),
+    "ia_extensors": ("Hz", "population Ia (spindle primary) rate of the elbow extensors, imp/s"),
+    "ib_flexors": ("Hz", "Ib (Golgi tendon organ) rate of the elbow flexors, imp/s"),
+    "ib_extensors": ("Hz", "Ib (Golgi tendon organ) rate of the elbow extensors, imp/s"),
+    "reflex_flexors": ("1", "stretch-reflex excitation added to the elbow-flexor pool"),
+    "reflex_extensors": ("1", "stretch-reflex excitation added to the elbow-extensor pool"),
+}
+
+PERTURBATION_MEASURES: dict[str, tuple[str, str]] = {
+    "peak_displacement": ("deg", "largest displacement of the elbow in the push's direction"),
+    "time_to_peak": ("ms", "time of the largest displacement after the push's onset"),
+    "reflex_latency": (
+        "ms",
+        "onset of the stretched muscle group's reflex excitation after the push's onset",
+    ),
+    "peak_ia": ("Hz", "peak population Ia rate of the stretched muscle group after the onset"),
+    "stiffness": ("N*m/rad", "push torque divided by the peak displacement"),
+}
+
+
+def elbow_range(body: Body) -> tuple[np.ndarray, np.ndarray]:
+    """The elbow's range of motion ``(extension_limit, flexion_limit)`` in rad, ``(S,)`` each."""
+    lo = body.values("elbow.extension_limit", "rad")
+    hi = body.values("elbow.flexion_limit", "rad")
+    if np.any(hi <= lo):
+        raise ParameterError("elbow.flexion_limit must exceed elbow.extension_limit")
+    return lo, hi
+
+
+def _outside(theta: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[int, float, str] | None:
+    """The first subject whose angle (rad) lies outside ``[lo, hi]``, with the limit passed
+    (deg) and its name, or ``None``."""
+    for limits, bad, name in ((lo, theta < lo, "extension"), (hi, theta > hi, "flexion")):
+        if bad.any():
+            s = int(np.argmax(bad))
+            return s, float(np.degrees(limits[s])), name
+    return None
+
+
+def elbow_torque_capacity(body: Body, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The largest static torques (N m) the rested flexors and extensors can hold at ``theta``
+    (rad, ``(S,)``): every head fully active, fibres in static equilibrium at their MTU length."""
+    theta = np.asarray(theta, dtype=float)
+    theta_ref = body.values("elbow.reference_angle", "rad")[:, None]
+    out = []
+    for name, sign in zip(ELBOW_PAIR, (1.0, -1.0), strict=True):
+        m = body.muscle(name)
+        l_mt = elbow.mtu_lengths(m.test_length, m.moment_arm, sign, theta, theta_ref)
+        fiber = mtu.static_fiber_length(m.mtu, l_mt, 1.0)
+        force = mtu.tendon_force(m.mtu, l_mt, fiber) * m.mtu.max_isometric_force
+        out.append((m.moment_arm * force).sum(axis=1))
+    return out[0], out[1]
+
+
+class _Elbow:
+    """Every elbow bout's per-step loop: the cortex's controller, Ia reciprocal inhibition of the
+    cortical commands, both groups' spindles, tendon organs and stretch reflexes, the pools, the
+    heads and the joint.
+
+    Each step the cortex turns the planned angle into a torque demand (PID on the angle error +
+    gravity feed-forward), splits it between the groups with co-contraction and converts each
+    share into excitation through its internal model; reciprocal inhibition shapes these
+    commands. Each pool's excitation is its command plus its reflex excitation
+    (:func:`~myoaxis.physiology.neural.reflex.step`, from the afferent rates one loop delay
+    earlier), kept in ``[0, ceiling]``. The heads' fibre lengths (in optimal lengths) drive the
+    spindles, their summed tendon force the group's tendon organ; population Ia rates are the
+    heads' mean. An external torque (extension positive) acts on the joint with the muscles';
+    the cortex does not foresee it and reacts only after ``elbow.reaction_time`` (see
+    :meth:`commands`), so the muscles' intrinsic response and the reflexes meet it first.
+    The afferents start at rest in the starting posture with the muscles relaxed, and the reflex
+    answers changes from those rates (relative mode).
+    """
+
+    def __init__(
+        self,
+        body: Body,
+        states: tuple[MuscleState, MuscleState],
+        theta0: np.ndarray,
+        settings: FastSettings,
+        rng: SubjectRNG,
+    ):
+        if tuple(st.name for st in states) != ELBOW_PAIR:
+            raise SimulationError(f"elbow bouts need the states of {ELBOW_PAIR}")
+        self.body, self.states, self.h = body, states, settings.dt
+        self.muscles = tuple(body.muscle(n) for n in ELBOW_PAIR)
+        self.signs = (1.0, -1.0)
+        self.drives = [
+            _drive(body, m, settings, rng, st) for m, st in zip(self.muscles, states, strict=True)
+        ]
+        v = body.values
+        self.theta_ref = v("elbow.reference_angle", "rad")[:, None]
+        self.kp, self.kd = (
+            v("elbow.position_gain", "N*m/rad"),
+            v("elbow.velocity_gain", "N*m*s/rad"),
+        )
+        self.ki = v("elbow.integral_gain", "N*m/(rad*s)")
+        self.co, self.w_ri = v("elbow.cocontraction"), v("elbow.reciprocal_inhibition")
+        self.capacity = [
+            (m.mtu.max_isometric_force * m.moment_arm).sum(axis=1) for m in self.muscles
+        ]
+        self.spindle = afferents.SpindleParameters.from_parameters(body.params)
+        self.gto = afferents.GTOParameters.from_parameters(body.params)
+        self.reflex = reflex.ReflexParameters.from_parameters(body.params)
+        self.gamma = (v("spindle.gamma_dynamic", "Hz"), v("spindle.gamma_static", "Hz"))
+        n = body.n_subjects
+        self.theta = np.broadcast_to(np.asarray(theta0, dtype=float), (n,)).copy()
+        self.omega, self.integral = np.zeros(n), np.zeros(n)  # rad/s, rad*s
+        # the cortex's view of the joint: frozen at an unforeseen change of the external torque
+        # until its reaction time has passed (a triggered reaction, not a servo)
+        self.reaction_time = v("elbow.reaction_time", "s")
+        self.external = np.zeros(n)  # N m, external torque of the last step
+        self.unaware_until = np.full(n, -np.inf)  # s
+        self.frozen = np.zeros((2, n))  # (theta, omega) when the cortex last lost track
+        self.fibers, self.spindles, self.gtos, self.ia, self.ib = [], [], [], [], []
+        for m, sign in zip(self.muscles, self.signs, strict=True):
+            l_mt = self._mtu_lengths(m, sign)
+            fiber = mtu.static_fiber_length(m.mtu, l_mt, 0.0)
+            force = (mtu.tendon_force(m.mtu, l_mt, fiber) * m.mtu.max_isometric_force).sum(axis=1)
+            spindle = afferents.spindle_rest(self.spindle, fiber, *self.gamma)
+            gto = afferents.gto_rest(self.gto, force)
+            self.fibers.append(fiber)
+            self.spindles.append(spindle)
+            self.gtos.append(gto)
+            self.ia.append(self._ia(spindle))
+            self.ib.append(
+                afferents.gto_output(self.gto, gto, afferents.gto_drive(self.gto, force))
+            )
+        self.reflexes = [
+            reflex.start(self.reflex, self.h, self.ia[i], self.ib[i], self.ia[1 - i])
+            for i in (0, 1)
+        ]
+
+    def _mtu_lengths(self, m: Muscle, sign: float) -> np.ndarray:
+        return elbow.mtu_lengths(m.test_length, m.moment_arm, sign, self.theta, self.theta_ref)
+
+    def _ia(self, spindle: afferents.SpindleState) -> np.ndarray:
+        return afferents.population_rate(afferents.spindle_rates(self.spindle, spindle)[0])
+
+    def commands(
+        self, t: float, goal: np.ndarray, goal_vel: np.ndarray, external: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The cortex's excitation of both pools after reciprocal inhibition, for the step from
+        ``t`` under the external torque ``external``.
+
+        The cortex does not foresee external torques: when a subject's changes, the cortex's view
+        of the joint stays at the state of that moment until ``elbow.reaction_time`` after the
+        latest change (a further change while it is unaware extends the wait).
+        """
+        changed = external != self.external
+        fresh = changed & (t >= self.unaware_until - 1e-9)
+        self.frozen[:, fresh] = self.theta[fresh], self.omega[fresh]
+        self.unaware_until = np.where(changed, t + self.reaction_time, self.unaware_until)
+        self.external = np.array(external, dtype=float)
+        unaware = t < self.unaware_until - 1e-9
+        theta = np.where(unaware, self.frozen[0], self.theta)
+        omega = np.where(unaware, self.frozen[1], self.omega)
+        self.integral += (goal - theta) * self.h
+        demand = (
+            self.kp * (goal - theta)
+            + self.ki * self.integral
+            + self.kd * (goal_vel - omega)
+            + elbow.gravity_torque(self.body.elbow, goal)
+        )
+        flex, ext = self.muscles
+        share_f, share_e = spinal.torque_shares(demand, *self.capacity, self.co)
+        return spinal.reciprocal_inhibition(
+            flex.feedforward(share_f), ext.feedforward(share_e), self.w_ri
+        )
+
+    def step(
+        self, t: float, goal: np.ndarray, goal_vel: np.ndarray, external: np.ndarray
+    ) -> dict[str, np.ndarray]:
+        """Advance one step; returns this step's traces (see :data:`ELBOW_TRACES`)."""
+        h = self.h
+        commands = self.commands(t, goal, goal_vel, external)
+        reflexes = [
+            reflex.step(self.reflexes[i], self.reflex, self.ia[i], self.ib[i], self.ia[1 - i])
+            for i in (0, 1)
+        ]
+        torque = np.zeros_like(self.theta)
+        excitations, acts = [], []
+        for i, (m, sign, st) in enumerate(zip(self.muscles, self.signs, self.states, strict=True)):
+            u = np.clip(commands[i] + reflexes[i], 0.0, st.ceiling)
+            a = self.drives[i].advance(u, t, h)
+            self.fibers[i], force = mtu.step(
+                m.mtu, self._mtu_lengths(m, sign), a[:, None], self.fibers[i], h
+            )
+            self.spindles[i] = afferents.spindle_step(
+                self.spindle, self.spindles[i], self.fibers[i], h, *self.gamma
+            )
+            self.gtos[i], self.ib[i] = afferents.gto_step(
+                self.gto, self.gtos[i], force.sum(axis=1), h
+            )
+            self.ia[i] = self._ia(self.spindles[i])
+            torque += sign * (m.moment_arm * force).sum(axis=1)
+            st.ceiling = central_fatigue.step(st.ceiling, u, self.body.central, h)
+            excitations.append(u)
+            acts.append(a)
+        self.theta, self.omega = elbow.step(
+            self.body.elbow, self.theta, self.omega, torque - external, h
+        )
+        return {
+            "angle": np.degrees(self.theta),
+            "target_angle": np.degrees(goal),
+            "torque": torque,
+            "external_torque": external,
+            "excitation_flexors": excitations[0],
+            "excitation_extensors": excitations[1],
+            "activation_flexors": acts[0],
+            "activation_extensors": acts[1],
+            "ia_flexors": self.ia[0],
+            "ia_extensors": self.ia[1],
+            "ib_flexors": self.ib[0],
+            "ib_extensors": self.ib[1],
+            "reflex_flexors": reflexes[0],
+            "reflex_extensors": reflexes[1],
+        }
+
+
+def _elbow_bout(
+    body: Body,
+    states: tuple[MuscleState, MuscleState],
+    theta0: np.ndarray,
+    total: float,
+    settings: FastSettings,
+    rng: SubjectRNG,
+    plan: Callable[[float], tuple[np.ndarray, np.ndarray]],
+    external: Callable[[int], np.ndarray],
+    check: Callable[[np.ndarray], None] | None = None,
+) -> Bout:
+    """Run :class:`_Elbow` for ``total`` seconds: ``plan(t)`` gives the cortex's planned angle
+    and velocity at the end of the step ending at ``t``, ``external(k)`` the external torque
+    over step ``k``, and ``check(theta)`` (rad) may stop the bout after any step."""
+    loop = _Elbow(body, states, theta0, settings, rng)
+    n_steps, stride = settings.steps(total)
+    h = settings.dt
+    flex, ext = loop.muscles
+    rec = _Recorder(n_steps, stride, h, settings.coupling_window, flex.mass + ext.mass)
+    for st in states:
+        st.time += n_steps * h
+    for k in range(n_steps):
+        t = k * h
+        goal, goal_vel = plan(t + h)
+        traces = loop.step(t, goal, goal_vel, external(k))
+        if check is not None:
+            check(loop.theta)
+        acts = traces["activation_flexors"], traces["activation_extensors"]
+        rec.add(k, t + h, flex.mass * acts[0] + ext.mass * acts[1], **traces)
+    return rec.bout({name: unit for name, (unit, _) in ELBOW_TRACES.items()}, n_steps)
+
+
 def elbow_move(
     body: Body,
     states: tuple[MuscleState, MuscleState],
@@ -302,85 +575,235 @@ def elbow_move(
 ) -> Bout:
     """Move the elbow from ``theta0`` (rad, per subject) to ``theta1`` along a minimum-jerk path.
 
-    The cortex turns the planned angle into a torque demand (PID + gravity feed-forward; the
-    integral removes the steady error left by passive tension and the force–length curve), splits
-    it between flexors and extensors with co-contraction, converts each side's force share into
-    excitation through its internal model of the pool, Ia reciprocal inhibition shapes the
-    pools' excitation, and the heads' forces move the joint. The bout lasts ``duration`` plus
-    ``settle`` seconds. ``states`` are the flexors' and extensors' (in that order), updated in
-    place; each side's excitation is capped by its central ceiling.
+    The cortex's controller, reciprocal inhibition, the stretch reflexes, pools, heads and joint
+    are :class:`_Elbow`'s; the integral term removes the steady error left by passive tension,
+    the force–length curve and the reflexes' resistance to the movement. The bout lasts
+    ``duration`` plus ``settle`` seconds. ``states`` are the flexors' and extensors' (in that
+    order), updated in place. A target outside the range of motion (``elbow.extension_limit``,
+    ``elbow.flexion_limit``) raises :class:`ScenarioError`.
     """
-    if tuple(st.name for st in states) != ELBOW_PAIR:
-        raise SimulationError(f"elbow_move needs the states of {ELBOW_PAIR}")
-    flex, ext = (body.muscle(n) for n in ELBOW_PAIR)
-    drives = [_drive(body, m, settings, rng, st) for m, st in zip((flex, ext), states, strict=True)]
-    v = body.values
-    theta_ref = v("elbow.reference_angle", "rad")[:, None]
-    kp, kd = v("elbow.position_gain", "N*m/rad"), v("elbow.velocity_gain", "N*m*s/rad")
-    ki = v("elbow.integral_gain", "N*m/(rad*s)")
-    co, w_ri = v("elbow.cocontraction"), v("elbow.reciprocal_inhibition")
-    capacity = [(m.mtu.max_isometric_force * m.moment_arm).sum(axis=1) for m in (flex, ext)]
-    total = duration + settle
-    n_steps, stride = settings.steps(total)
-    h = settings.dt
-    rec = _Recorder(n_steps, stride, h, settings.coupling_window, flex.mass + ext.mass)
-    theta, omega = np.asarray(theta0, dtype=float).copy(), np.zeros(body.n_subjects)
-    integral = np.zeros(body.n_subjects)  # rad*s, accumulated angle error
-    for st in states:
-        st.time += n_steps * settings.dt
-    fibers = [mtu.static_fiber_length(m.mtu, m.test_length, 0.0) for m in (flex, ext)]
-    for k in range(n_steps):
-        t = k * h
-        goal, goal_vel = cortex.minimum_jerk(t + h, duration, theta0, theta1)
-        integral += (goal - theta) * h
-        demand = (
-            kp * (goal - theta)
-            + ki * integral
-            + kd * (goal_vel - omega)
-            + elbow.gravity_torque(body.elbow, goal)
+    n = body.n_subjects
+    if (where := _outside(np.full(n, float(theta1)), *elbow_range(body))) is not None:
+        s, limit, name = where
+        raise ScenarioError(
+            f"elbow target {np.degrees(theta1):g} deg lies beyond the {name} limit of "
+            f"{limit:g} deg of subject {s}'s elbow"
         )
-        share_f, share_e = spinal.torque_shares(demand, capacity[0], capacity[1], co)
-        u_f, u_e = spinal.reciprocal_inhibition(
-            flex.feedforward(share_f), ext.feedforward(share_e), w_ri
-        )
-        u_f, u_e = np.minimum(u_f, states[0].ceiling), np.minimum(u_e, states[1].ceiling)
-        torque = np.zeros(body.n_subjects)
-        acts = []
-        for i, (m, drive, u, sign) in enumerate(
-            ((flex, drives[0], u_f, 1.0), (ext, drives[1], u_e, -1.0))
-        ):
-            a = drive.advance(u, t, h)
-            l_mt = elbow.mtu_lengths(m.test_length, m.moment_arm, sign, theta, theta_ref)
-            fibers[i], f = mtu.step(m.mtu, l_mt, a[:, None], fibers[i], h)
-            torque += sign * (m.moment_arm * f).sum(axis=1)
-            acts.append(a)
-        for st, u in zip(states, (u_f, u_e), strict=True):
-            st.ceiling = central_fatigue.step(st.ceiling, u, body.central, h)
-        theta, omega = elbow.step(body.elbow, theta, omega, torque, h)
-        rec.add(
-            k,
-            t + h,
-            flex.mass * acts[0] + ext.mass * acts[1],
-            angle=np.degrees(theta),
-            target_angle=np.degrees(goal),
-            torque=torque,
-            excitation_flexors=u_f,
-            excitation_extensors=u_e,
-            activation_flexors=acts[0],
-            activation_extensors=acts[1],
-        )
-    return rec.bout(
-        {
-            "angle": "deg",
-            "target_angle": "deg",
-            "torque": "N*m",
-            "excitation_flexors": "1",
-            "excitation_extensors": "1",
-            "activation_flexors": "1",
-            "activation_extensors": "1",
-        },
-        n_steps,
+    theta0 = np.broadcast_to(np.asarray(theta0, dtype=float), (n,))
+    return _elbow_bout(
+        body,
+        states,
+        theta0,
+        duration + settle,
+        settings,
+        rng,
+        lambda t: cortex.minimum_jerk(t, duration, theta0, theta1),
+        lambda _k: np.zeros(n),
     )
+
+
+@dataclass(frozen=True)
+class Perturbation:
+    """Timing and analysis of an elbow perturbation (``perturbation.*``, first subject).
+
+    ``onset``: hold before the push (s); ``after``: time recorded after it (s);
+    ``baseline``: window before the onset whose mean is the reference (s); ``window``: window
+    after the onset in which the reflex response is sought (s); ``onset_fraction``: criterion
+    of the reflex onset (see :func:`perturbation_measures`).
+    """
+
+    onset: float
+    after: float
+    baseline: float
+    window: float
+    onset_fraction: float
+
+    @classmethod
+    def from_body(cls, body: Body) -> Perturbation:
+        p = body.params[0]
+        return cls(
+            onset=p.value_in("perturbation.onset", "s"),
+            after=p.value_in("perturbation.after", "s"),
+            baseline=p.value_in("perturbation.baseline", "s"),
+            window=p.value_in("perturbation.response_window", "s"),
+            onset_fraction=p.value_in("perturbation.onset_fraction", "dimensionless"),
+        )
+
+    def __post_init__(self) -> None:
+        for name in ("onset", "after", "baseline", "window", "onset_fraction"):
+            value = getattr(self, name)
+            if not (np.isfinite(value) and value >= 0):
+                raise ParameterError(f"perturbation.{name} must be finite and non-negative")
+        if self.baseline > self.onset or self.window <= 0 or self.baseline <= 0:
+            raise ParameterError(
+                "perturbation.baseline must be positive and no longer than perturbation.onset, "
+                "and perturbation.response_window positive"
+            )
+
+
+def _push(torque: float) -> str:
+    kind = "extending" if torque > 0 else "flexing" if torque < 0 else "null"
+    return f"{abs(torque):g} N m {kind} push"
+
+
+def elbow_perturb(
+    body: Body,
+    states: tuple[MuscleState, MuscleState],
+    theta0: np.ndarray,
+    torque,
+    duration: float,
+    settings: FastSettings,
+    rng: SubjectRNG,
+    *,
+    onset: float,
+    after: float,
+) -> Bout:
+    """Hold the elbow at ``theta0`` (rad, per subject) and push it with an external torque step.
+
+    The cortex holds the angle with its controller (target ``theta0``, no planned motion, and
+    no knowledge of the push). From ``onset`` seconds a torque ``torque`` (N m, scalar or per
+    subject) acts on the forearm for ``duration`` seconds, then stops; the bout lasts
+    ``onset + duration + after``. **Sign:** a positive torque *extends* the elbow (it lowers
+    the flexion angle and stretches the flexors, as gravity does); a negative one flexes it and
+    stretches the extensors. The traces are :data:`ELBOW_TRACES`.
+
+    Raises :class:`ScenarioError` for a non-positive or non-finite ``duration``, a ``theta0``
+    outside the range of motion, a torque the resisting group could not hold even fully active
+    (with gravity: ``torque + m g d sin(theta0)`` above the flexors' capacity, or below minus
+    the extensors'), or a push that drives the elbow out of its range of motion.
+    """
+    n, h = body.n_subjects, settings.dt
+    theta0 = np.broadcast_to(np.asarray(theta0, dtype=float), (n,)).copy()
+    torque = np.broadcast_to(np.asarray(torque, dtype=float), (n,)).copy()
+    if not (np.isfinite(duration) and duration > 0):
+        raise ScenarioError(f"an elbow perturbation must last a positive time, got {duration!r} s")
+    if round(duration / h) < 1:
+        raise ScenarioError(
+            f"an elbow perturbation of {duration:g} s is shorter than the fast step ({h:g} s)"
+        )
+    if not (np.isfinite(onset) and onset >= 0 and np.isfinite(after) and after >= 0):
+        raise ScenarioError("the hold before and after an elbow perturbation must be >= 0 s")
+    if not np.all(np.isfinite(torque)):
+        raise ScenarioError("an elbow perturbation torque must be finite")
+    if not np.all(np.isfinite(theta0)):
+        raise ScenarioError("the elbow angle to hold must be finite")
+    lo, hi = elbow_range(body)
+    if (where := _outside(theta0, lo, hi)) is not None:
+        s, limit, name = where
+        raise ScenarioError(
+            f"subject {s}: the elbow angle to hold, {np.degrees(theta0[s]):.1f} deg, lies "
+            f"beyond the {name} limit of {limit:g} deg"
+        )
+    flex_max, ext_max = elbow_torque_capacity(body, theta0)
+    net = torque + elbow.gravity_torque(body.elbow, theta0)  # extending torque to resist
+    over = (net > flex_max) | (-net > ext_max)
+    if over.any():
+        s = int(np.argmax(over))
+        group, cap = ("flexors", flex_max[s]) if net[s] > 0 else ("extensors", ext_max[s])
+        raise ScenarioError(
+            f"subject {s}: a {_push(torque[s])} at {np.degrees(theta0[s]):.1f} deg needs "
+            f"{abs(net[s]):.1f} N m from the elbow {group} (with gravity), more than the "
+            f"{cap:.1f} N m they can produce there fully active"
+        )
+    k_on, k_off = round(onset / h), round((onset + duration) / h)
+
+    def check(theta: np.ndarray) -> None:
+        if (where := _outside(theta, lo, hi)) is not None:
+            s, limit, name = where
+            raise ScenarioError(
+                f"subject {s}: a {_push(torque[s])} for {duration:g} s drives the elbow from "
+                f"{np.degrees(theta0[s]):.1f} deg beyond its {name} limit of {limit:g} deg "
+                "(elbow.extension_limit, elbow.flexion_limit)"
+            )
+
+    return _elbow_bout(
+        body,
+        states,
+        theta0,
+        onset + duration + after,
+        settings,
+        rng,
+        lambda _t: (theta0, np.zeros(n)),
+        lambda k: torque if k_on <= k < k_off else np.zeros(n),
+        check,
+    )
+
+
+def _onset(r: np.ndarray, t: np.ndarray, fraction: float) -> np.ndarray:
+    """Start of the final climb of each row of ``r`` ``(S, n)`` to its peak: with ``lo`` the
+    lowest value before the peak and ``hi`` the peak, the sample after the last one (between
+    them, and before ``r`` first exceeds ``(lo + hi) / 2``) at which ``r <= lo + fraction *
+    (hi - lo)``; its time from ``t``, NaN for a flat row."""
+    n = r.shape[1]
+    idx = np.arange(n)
+    k_max = np.argmax(r, axis=1)
+    before = idx <= k_max[:, None]
+    k_min = np.argmax(np.where(before, -r, -np.inf), axis=1)
+    lo = r[np.arange(r.shape[0]), k_min][:, None]
+    span = r.max(axis=1, keepdims=True) - lo
+    climb = idx >= k_min[:, None]
+    k_half = np.argmax(climb & (r > lo + 0.5 * span), axis=1)
+    low = climb & (idx < k_half[:, None]) & (r <= lo + fraction * span)
+    last_low = n - 1 - np.argmax(low[:, ::-1], axis=1)
+    found = (span[:, 0] > 0) & low.any(axis=1)
+    return np.where(found, t[np.minimum(last_low + 1, n - 1)], np.nan)
+
+
+def perturbation_measures(bout: Bout, perturbation: Perturbation) -> dict[str, np.ndarray]:
+    """Per-subject measures ``(S,)`` of a bout of :func:`elbow_perturb` (units and meanings in
+    :data:`PERTURBATION_MEASURES`).
+
+    Times are from the push's onset ``perturbation.onset``. The push's direction is the sign of
+    its torque (trace ``external_torque``) and names the stretched group: the flexors for a
+    positive (extending) torque, the extensors for a negative one. Each trace's reference is its
+    mean over the ``baseline`` seconds before the onset.
+
+    * *peak displacement*: the largest angle change in the push's direction after the onset;
+      *time to peak*: when it occurs;
+    * *reflex latency*: the start of the stretched group's reflex excitation's final climb to
+      its peak within ``window`` after the onset (:func:`_onset`: the foot of the rise from the
+      lowest value before the peak, at ``onset_fraction`` of the rise; measured from that
+      low point rather than from the baseline mean, so that a spiking pool's fluctuating
+      baseline does not shift it); NaN if the excitation never rises above its reference;
+    * *peak Ia*: the stretched group's highest population Ia rate after the onset;
+    * *stiffness*: ``|torque| / peak displacement`` (N m/rad).
+
+    A subject without a push gets NaN throughout.
+    """
+    p = perturbation
+    tr = bout.traces
+    t = bout.time - p.onset
+    pre = (t > -p.baseline - 1e-12) & (t <= 1e-12)
+    post = t > 1e-12
+    early = post & (t <= p.window + 1e-12)
+    if not (pre.any() and early.any()):
+        raise SimulationError(
+            f"the perturbation bout ({bout.duration:g} s) is too short for a baseline of "
+            f"{p.baseline:g} s before the push at {p.onset:g} s and a response after it"
+        )
+    ext = tr["external_torque"]
+    rows = np.arange(ext.shape[0])
+    push = ext[rows, np.argmax(np.abs(ext), axis=1)]
+    direction = np.sign(push)
+    flexors = (direction >= 0)[:, None]
+
+    angle = tr["angle"]
+    displacement = -direction[:, None] * (angle - angle[:, pre].mean(axis=1, keepdims=True))
+    displacement = displacement[:, post]
+    k_peak = np.argmax(displacement, axis=1)
+    peak = displacement[rows, k_peak]
+    reflex_exc = np.where(flexors, tr["reflex_flexors"], tr["reflex_extensors"])
+    latency = _onset(reflex_exc[:, early], t[early], p.onset_fraction)
+    latency[reflex_exc[:, early].max(axis=1) <= reflex_exc[:, pre].mean(axis=1)] = np.nan
+    ia = np.where(flexors, tr["ia_flexors"], tr["ia_extensors"])
+    out = {
+        "peak_displacement": peak,
+        "time_to_peak": 1e3 * t[post][k_peak],
+        "reflex_latency": 1e3 * latency,
+        "peak_ia": ia[:, post].max(axis=1),
+        "stiffness": np.abs(push) / np.radians(np.where(peak > 0, peak, np.nan)),
+    }
+    return {k: np.where(direction == 0, np.nan, v) for k, v in out.items()}
 
 
 def surface_emg(body: Body, bout: Bout, rng: SubjectRNG) -> dict[str, np.ndarray]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from myoaxis.bouts import ELBOW_TRACES
 from myoaxis.muscles import GAIT_MUSCLES
 from myoaxis.physiology.muscle.energetics import OUTPUTS as _ENERGETICS
 from myoaxis.slow import VARIABLES
@@ -22,16 +23,7 @@ ACUTE_OUTPUTS: dict[str, tuple[str, str]] = {
         "muscle-fibre conduction velocity per EMG window (discharges weighted by MUAP power)",
     ),
     "active_units": ("1", "motor units that discharged in each EMG window"),
-    "angle": ("deg", "elbow flexion angle"),
-    "target_angle": ("deg", "elbow angle planned by the cortex (minimum jerk)"),
-    "torque": ("N*m", "net muscle torque about the elbow"),
-    "excitation_flexors": ("1", "excitation of the elbow-flexor pool after reciprocal inhibition"),
-    "excitation_extensors": (
-        "1",
-        "excitation of the elbow-extensor pool after reciprocal inhibition",
-    ),
-    "activation_flexors": ("1", "elbow-flexor pool activation"),
-    "activation_extensors": ("1", "elbow-extensor pool activation"),
+    **ELBOW_TRACES,
     **{
         name: _ENERGETICS[name]
         for name in (

@@ -37,6 +37,7 @@ from myoaxis.protocol import (
     HoldToFailure,
     Intermittent,
     Move,
+    Perturb,
     Ramp,
     Resistance,
     Rest,
@@ -328,6 +329,38 @@ def _run_move(run: _Run, step: Move, step_id: str) -> None:
     )
     run.elbow_angle = np.radians(bout.traces["angle"][:, -1])
     _bout_step(run, step_id, bout, run.outputs)
+
+
+def _run_perturb(run: _Run, step: Perturb, step_id: str) -> None:
+    """An external torque on the held elbow (:func:`bouts.elbow_perturb`): records the peak
+    displacement, its time, the stretch-reflex latency, the peak Ia rate and the stiffness."""
+    p = bouts.Perturbation.from_body(run.body)
+    states = (run.muscle(ELBOW_PAIR[0]), run.muscle(ELBOW_PAIR[1]))
+    bout = bouts.elbow_perturb(
+        run.body,
+        states,
+        run.elbow_angle,
+        step.torque_nm,
+        step.seconds,
+        run.fast,
+        run.rng,
+        onset=p.onset,
+        after=p.after,
+    )
+    measures = bouts.perturbation_measures(bout, p)
+    run.elbow_angle = np.radians(bout.traces["angle"][:, -1])
+    _bout_step(run, step_id, bout, run.outputs)
+    for name, values in measures.items():
+        unit = bouts.PERTURBATION_MEASURES[name][0]
+        run.assessments += _records(
+            run,
+            f"perturbation_{name}",
+            "elbow",
+            step_id,
+            values,
+            unit,
+            torque_nm=np.full(values.shape, step.torque_nm),
+        )
 
 
 def _param(run: _Run, name: str, unit: str | None = None) -> float:
@@ -824,6 +857,7 @@ HANDLERS: dict[type[Step], Callable[[_Run, Step, str], None]] = {
     Hold: _run_hold,
     Ramp: _run_ramp,
     Move: _run_move,
+    Perturb: _run_perturb,
     Rest: _run_rest,
     HoldToFailure: _run_hold_to_failure,
     Intermittent: _run_intermittent,

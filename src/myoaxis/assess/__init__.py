@@ -5,6 +5,7 @@ from myoaxis.assess.mvc import TESTS as _MVC_TESTS
 from myoaxis.assess.rns import TESTS as _RNS_TESTS
 from myoaxis.assess.tapping import TESTS as _TAPPING_TESTS
 from myoaxis.assess.voluntary_activation import TESTS as _VA_TESTS
+from myoaxis.bouts import PERTURBATION_MEASURES
 
 TESTS = {
     **_MVC_TESTS,
@@ -20,6 +21,10 @@ TESTS = {
         "Assess reaction_time: mean simple visual reaction time over the valid trials (ms), "
         "their SD, anticipations and lapses"
     ),
+    **{
+        f"perturbation_{name}": f"Perturb elbow with X Nm for D: {text} ({unit})"
+        for name, (unit, text) in PERTURBATION_MEASURES.items()
+    },
     "cadence": "Walk at V m/s: cadence (steps/min), steps taken and stance fraction",
     **_RNS_TESTS,
     **_VA_TESTS,

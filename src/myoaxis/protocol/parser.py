@@ -9,6 +9,7 @@ Step forms (``<D>`` is a duration with a unit, e.g. ``90 s``, ``10 min``, ``2 da
     Hold <muscle> at <X> %MVC for <D>, rest <D>, for <D>
     Ramp <muscle> from <A> to <B> %MVC over <D>
     Move elbow to <X> deg over <D>
+    Perturb elbow with <X> Nm for <D>
     Tap index at <F> Hz for <D>
     Tap index as fast as possible for <D>
     Walk at <V> m/s for <D>
@@ -47,6 +48,7 @@ from myoaxis.protocol.steps import (
     HoldToFailure,
     Intermittent,
     Move,
+    Perturb,
     Ramp,
     Resistance,
     Rest,
@@ -100,7 +102,7 @@ class _Cursor:
         self.i += 1
         return tok
 
-    def number(self, what: str) -> float:
+    def number(self, what: str, signed: bool = False) -> float:
         tok, _ = self.peek()
         try:
             value = float(tok) if tok is not None else None
@@ -108,7 +110,7 @@ class _Cursor:
             value = None
         if value is None or not math.isfinite(value):
             raise self.fail(what)
-        if value < 0:
+        if value < 0 and not signed:
             raise self.fail(f"{what} >= 0 (negative values are not allowed)")
         self.i += 1
         return value
@@ -259,6 +261,18 @@ def _move(c: _Cursor) -> Step:
     return Move(joint, angle, _duration(c))
 
 
+def _perturb(c: _Cursor) -> Step:
+    joint = c.name("joint", JOINTS)
+    c.word("with")
+    _, pos = c.peek()
+    torque = c.number("a torque", signed=True)
+    if torque == 0:
+        raise ProtocolError(c.text, pos, "a non-zero torque (N m; positive extends)", "0")
+    c.word("Nm")
+    c.word("for")
+    return Perturb(joint, torque, _duration(c))
+
+
 def _tap(c: _Cursor) -> Step:
     finger = c.name("finger", FINGERS)
     if c.optional("as"):
@@ -323,6 +337,7 @@ STEP_FORMS: dict[str, tuple[tuple[str, ...], Callable[[_Cursor], Step]]] = {
     ),
     "Ramp": (("Ramp <muscle> from <A> to <B> %MVC over <duration>",), _ramp),
     "Move": (("Move elbow to <angle> deg over <duration>",), _move),
+    "Perturb": (("Perturb elbow with <torque> Nm for <duration>",), _perturb),
     "Tap": (
         ("Tap index at <rate> Hz for <duration>", "Tap index as fast as possible for <duration>"),
         _tap,

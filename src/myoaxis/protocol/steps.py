@@ -138,6 +138,29 @@ class Move(Step):
 
 
 @dataclass(frozen=True)
+class Perturb(Step):
+    """Hold ``joint`` where it is while an external torque of ``torque_nm`` (positive extends
+    the elbow, stretching the flexors) acts for ``seconds``; the reflexes and the cortex resist."""
+
+    joint: str
+    torque_nm: float
+    seconds: float
+    kind = "Perturb"
+
+    @property
+    def duration(self) -> float:
+        return self.seconds
+
+    @property
+    def slug(self) -> str:
+        return f"perturb_{self.joint}"
+
+    def __str__(self) -> str:
+        over = format_duration(self.seconds)
+        return f"Perturb {self.joint} with {number(self.torque_nm)} Nm for {over}"
+
+
+@dataclass(frozen=True)
 class Tap(Step):
     """Tap ``finger`` for ``seconds``, paced at ``rate_hz`` or as fast as possible (``None``)."""
 
