@@ -196,7 +196,7 @@ class FastSettings:
         return max(1, round(duration / self.dt)), max(1, round(self.output_period / self.dt))
 
 
-def _drive(
+def pool_drive(
     body: Body,
     muscle: Muscle,
     settings: FastSettings,
@@ -204,6 +204,8 @@ def _drive(
     state: MuscleState,
     log: bool = False,
 ) -> _Drive:
+    """One muscle's neural drive in the settings' mode (spiking pool or mean field with
+    activation dynamics); ``log`` keeps the spike events."""
     tau = (
         body.values("activation.time_constant", "s"),
         body.values("activation.deactivation_time_constant", "s"),
@@ -236,7 +238,7 @@ def isometric(
     since the bout's start) of supramaximal nerve stimuli (twitch interpolation).
     """
     m = body.muscle(state.name)
-    drive = _drive(body, m, settings, rng, state, settings.spikes)
+    drive = pool_drive(body, m, settings, rng, state, settings.spikes)
     n_steps, stride = settings.steps(duration)
     h = settings.dt
     rec = _Recorder(n_steps, stride, h, settings.coupling_window, m.mass)
@@ -399,7 +401,8 @@ class _Elbow:
         self.muscles = tuple(body.muscle(n) for n in ELBOW_PAIR)
         self.signs = (1.0, -1.0)
         self.drives = [
-            _drive(body, m, settings, rng, st) for m, st in zip(self.muscles, states, strict=True)
+            pool_drive(body, m, settings, rng, st)
+            for m, st in zip(self.muscles, states, strict=True)
         ]
         v = body.values
         self.theta_ref = v("elbow.reference_angle", "rad")[:, None]

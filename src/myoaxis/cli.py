@@ -6,6 +6,7 @@ stderr, without a traceback; a failed simulation exits with status 3.
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from enum import StrEnum
@@ -134,6 +135,22 @@ export_app = typer.Typer(no_args_is_help=True, help="Export results to third-par
 app.add_typer(export_app, name="export")
 
 
+def _results_for_export(results: Path, module: str, what: str):
+    """The saved results tree, after checking the file exists and the [neuro] ``module`` that
+    the ``what`` export needs imports."""
+    from myoaxis.results import Results
+
+    if not results.exists():
+        raise MyoAxisError(f"{results}: no such results file")
+    try:
+        importlib.import_module(module)
+    except ImportError as exc:
+        raise MyoAxisError(
+            f"{what} export needs the [neuro] extra (pip install 'myoaxis[neuro]'): {exc}"
+        ) from None
+    return Results.open(results)
+
+
 @export_app.command("emg")
 def export_emg(
     results: Annotated[Path, typer.Argument(help="Results file written by 'myoaxis run'")],
@@ -141,17 +158,11 @@ def export_emg(
     subject: Annotated[int, typer.Option("--subject", help="Subject index")] = 0,
 ) -> None:
     """Write one subject's surface EMG (all bouts, joined) as EDF+/BDF+ with step annotations."""
-    from myoaxis.results import Results, emg_recording
+    tree = _results_for_export(results, "myoaxis.io", "EDF")
+    from myoaxis.io import Annotation, write_edf
+    from myoaxis.results import emg_recording
 
-    if not results.exists():
-        raise MyoAxisError(f"{results}: no such results file")
-    try:
-        from myoaxis.io import Annotation, write_edf
-    except ImportError as exc:
-        raise MyoAxisError(
-            f"EDF export needs the [neuro] extra (pip install 'myoaxis[neuro]'): {exc}"
-        ) from None
-    fs, signal, notes = emg_recording(Results.open(results), subject)
+    fs, signal, notes = emg_recording(tree, subject)
     write_edf(
         output,
         {"EMG": signal},
@@ -172,17 +183,10 @@ def export_snirf(
     ] = None,
 ) -> None:
     """Write one subject's fNIRS recording (Assess fnirs_tapping) as SNIRF 1.1."""
-    from myoaxis.results import Results, write_fnirs_snirf
+    tree = _results_for_export(results, "h5py", "SNIRF")
+    from myoaxis.results import write_fnirs_snirf
 
-    if not results.exists():
-        raise MyoAxisError(f"{results}: no such results file")
-    try:
-        import h5py  # noqa: F401
-    except ImportError as exc:
-        raise MyoAxisError(
-            f"SNIRF export needs the [neuro] extra (pip install 'myoaxis[neuro]'): {exc}"
-        ) from None
-    path, step_id, kind = write_fnirs_snirf(Results.open(results), output, step, subject)
+    path, step_id, kind = write_fnirs_snirf(tree, output, step, subject)
     typer.echo(f"wrote {path} ({kind} of step {step_id}, subject {subject})")
 
 

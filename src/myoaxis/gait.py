@@ -51,7 +51,7 @@ from itertools import pairwise
 import numpy as np
 
 from myoaxis.body import Body
-from myoaxis.bouts import Bout, FastSettings, _drive
+from myoaxis.bouts import Bout, FastSettings, pool_drive
 from myoaxis.core.errors import ParameterError, ScenarioError, SimulationError
 from myoaxis.core.rng import SubjectRNG
 from myoaxis.muscle_state import MuscleState
@@ -355,7 +355,7 @@ class _MeanFieldStack:
 class _Pools:
     """The gait groups' motor pools, advanced a block of steps at a time.
 
-    Spiking pools (:func:`~myoaxis.bouts._drive`) take a whole block of excitation per call.
+    Spiking pools (:func:`~myoaxis.bouts.pool_drive`) take a whole block of excitation per call.
     Mean-field pools must be stepped one by one; groups with equal unit counts are stacked
     along the subject axis and stepped as one batch, exactly as ``bouts._Drive`` steps one:
     :func:`~motor_pool.mean_field_step`, then first-order activation dynamics. Unit fatigue is
@@ -367,7 +367,8 @@ class _Pools:
         self.drives, self.stacks = [], []
         if settings.mode == "spiking":
             self.drives = [
-                _drive(body, m, settings, rng, st) for m, st in zip(muscles, states, strict=True)
+                pool_drive(body, m, settings, rng, st)
+                for m, st in zip(muscles, states, strict=True)
             ]
             return
         tau = (

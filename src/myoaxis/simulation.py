@@ -704,7 +704,8 @@ def _run_cycle(run: _Run, step: Cycle, step_id: str) -> None:
 
 
 def _cortex_reserve(run: _Run) -> tuple[mc.MotorCortexParameters, np.ndarray | None]:
-    """The motor cortex's parameters and its reserve now (None: full)."""
+    """The motor cortex's parameters and its reserve now (None: full; a drained one recovers
+    over the time since the last tapping task)."""
     p = mc.MotorCortexParameters.from_values(run.body.values)
     if run.cortex is None:
         return p, None
@@ -715,9 +716,7 @@ def _cortex_reserve(run: _Run) -> tuple[mc.MotorCortexParameters, np.ndarray | N
 def _tapping(run: _Run, bout: tapping.TappingBout) -> tapping.TappingBout:
     """``bout`` as the motor cortex lets the subject perform it (its reserve carries on)."""
     p, reserve = _cortex_reserve(run)
-    done = cortex_limited(
-        bout, p, _param(run, "assess.fnirs_tapping.sampling_period", "s"), reserve
-    )
+    done = cortex_limited(bout, p, _param(run, "motor_cortex.time_step", "s"), reserve)
     run.cortex = (run.t + bout.duration, done.reserve)
     return done.bout
 
@@ -804,16 +803,13 @@ def _assess_fnirs_tapping(run: _Run, step: Assess, step_id: str) -> None:
     run.slow.advance(duration)
     run.t += duration
     run.cortex = (run.t, session.reserve)
-    for condition, values in session.hbo_change().items():
-        run.assessments += [
-            r | {"condition": condition}
-            for r in _records(run, "fnirs_tapping_hbo", "index", step_id, values, "uM")
-        ]
-    for condition, values in session.rates().items():
-        run.assessments += [
-            r | {"condition": condition}
-            for r in _records(run, "fnirs_tapping_rate", "index", step_id, values, "Hz")
-        ]
+    for test, unit, per_condition in (
+        ("fnirs_tapping_hbo", "uM", session.hbo_change()),
+        ("fnirs_tapping_rate", "Hz", session.rates()),
+    ):
+        for condition, values in per_condition.items():
+            records = _records(run, test, "index", step_id, values, unit)
+            run.assessments += [r | {"condition": condition} for r in records]
 
 
 ASSESSMENTS: dict[str, Callable[[_Run, Assess, str], None]] = {

@@ -181,7 +181,7 @@ def fnirs_session(
     tap = tapping.TappingParameters.from_values(body.values)
     cortex = mc.MotorCortexParameters.from_values(body.values)
     montage = optics.montage_from_parameters(body.params[0])
-    dt = float(body.values("assess.fnirs_tapping.sampling_period", "s")[0])
+    dt = 1.0 / float(body.values("fnirs.optics.sampling_frequency", "Hz")[0])
     n_sub = cortex.capacity.shape[0]
     n = round(design.duration / dt)
     times = np.arange(n) * dt
@@ -189,19 +189,25 @@ def fnirs_session(
         "slow": tapping.paced_bout(design.slow_rate, design.block, tap, where="fnirs_tapping"),
         "fast": tapping.maximal_bout(design.block, tap, where="fnirs_tapping"),
     }
+    tasks = [
+        (condition, onset, (times >= onset) & (times < onset + design.block))
+        for condition, onset in design.blocks()
+        if condition in bouts
+    ]
     rate = np.zeros((n_sub, n))
-    for condition, onset in design.blocks():
-        if condition in bouts:
-            inside = (times >= onset) & (times < onset + design.block)
-            rate[:, inside] = bouts[condition].commanded_rate(times[inside] - onset)
+    for condition, onset, inside in tasks:
+        rate[:, inside] = bouts[condition].commanded_rate(times[inside] - onset)
     trace, end = mc.simulate(cortex, mc.demand(cortex, rate), dt, reserve)
-    performed = []
-    for condition, onset in design.blocks():
-        if condition in bouts:
-            inside = (times >= onset) & (times < onset + design.block)
-            fraction = trace.delivered_fraction[:, inside]
-            done = tapping.limited(bouts[condition], times[inside] - onset, fraction, 1e-3)
-            performed.append((condition, onset, done))
+    performed = [
+        (
+            condition,
+            onset,
+            tapping.limited(
+                bouts[condition], times[inside] - onset, trace.delivered_fraction[:, inside], 1e-3
+            ),
+        )
+        for condition, onset, inside in tasks
+    ]
     drive = mc.regional_activity(cortex, trace.activity, side)
     probe = optics.OpticsParameters.from_parameters(body.params, body.age)
     recording = optics.record(

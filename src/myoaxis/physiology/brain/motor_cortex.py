@@ -32,8 +32,8 @@ the movement rate falls in proportion: :math:`f_{achieved} = f \cdot z / d`
 The reserve and capacity are a phenomenological model (our construction): they stand for the
 cortical energy supply (glucose/oxygen delivery, the astrocyte–neuron lactate shuttle) without
 resolving it. :math:`R` is integrated exactly over each sample with :math:`z` held at its value
-at the sample's start (the equation is then linear in :math:`R`); the step is the fNIRS sampling
-period (0.1 s, against :math:`\tau_d` = 2 s).
+at the sample's start (the equation is then linear in :math:`R`); the step (0.1 s, the fNIRS
+sampling period or ``motor_cortex.time_step``) is short against :math:`\tau_d` = 2 s.
 """
 
 from __future__ import annotations
