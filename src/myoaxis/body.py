@@ -15,7 +15,6 @@ import numpy as np
 
 from myoaxis.core.errors import ParameterError
 from myoaxis.core.parameters import ParameterSet
-from myoaxis.physiology.endocrine.myokines import IL6Parameters
 from myoaxis.physiology.muscle import energetics, mtu
 from myoaxis.physiology.musculoskeletal import elbow
 from myoaxis.physiology.neural import central_fatigue, cortex, motor_pool
@@ -192,19 +191,6 @@ class Body:
     def energetics(self) -> energetics.EnergeticsParameters:
         """Muscle and whole-body energetics parameters of every subject."""
         return energetics.EnergeticsParameters.from_values(self.values, self.body_mass)
-
-    @cached_property
-    def il6(self) -> IL6Parameters:
-        v = self.values
-        return IL6Parameters(
-            baseline_plasma=v("il6.baseline_plasma", "pg/mL"),
-            production_per_active_kg=v("il6.production_per_active_kg", "ng/s/kg"),
-            reference_activation=v("il6.reference_activation"),
-            plasma_volume_ml=v("il6.plasma_volume", "mL"),
-            elimination_rate=v("il6.elimination_rate", "1/s"),
-            rise_time=v("il6.production_rise_time", "s"),
-            decay_time=v("il6.production_decay_time", "s"),
-        )
 
 
 def _static_force(params: mtu.MTUParameters, l_mt: np.ndarray, a: np.ndarray) -> np.ndarray:

@@ -1,21 +1,32 @@
-"""The slow layer: myokines (and later hormones, bone, adaptation) over the whole scenario.
+"""The slow layer: myokines, hormones, metabolism and bone over the whole scenario.
 
-The state is an array ``(n_states, subjects)``; SciPy's ``solve_ivp`` integrates it between
-breakpoints (step boundaries and coupling windows), during which the fast layer's aggregates
-are held constant (operator splitting through named ports). Samples are taken on a fixed grid
-of ``slow_period``.
+The components of :data:`COMPONENTS` are joined into one :class:`~myoaxis.core.equations.Model`
+whose state is ``(subjects, states)``, subject-major. SciPy's ``odeint`` (LSODA, switching
+between Adams and BDF) integrates it between breakpoints (step boundaries, coupling windows,
+meals) with the inputs held constant, and is told that the Jacobian is banded, so a batch of
+many subjects costs linearly. Samples are taken on a fixed grid of ``slow_period``.
+
+Every input change and every impulse (a meal) is kept in :attr:`SlowLayer.schedule`; that is
+what :mod:`myoaxis.io.sbml` writes as SBML events, so an exported file replays the same run.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
-from scipy.integrate import solve_ivp
+from scipy.integrate import odeint
 
 from myoaxis.body import Body
+from myoaxis.core.equations import Component, Model
 from myoaxis.core.errors import SimulationError
 from myoaxis.physiology.endocrine import myokines
+
+COMPONENTS = (myokines.IL6,)
+
+RTOL = 1e-8
+ATOL_FRACTION = 1e-8  # of each state's typical scale
 
 
 @dataclass(frozen=True)
@@ -25,67 +36,127 @@ class SlowVariable:
     long_name: str
 
 
-VARIABLES = (
-    SlowVariable("il6_production", "ng/s", "IL-6 production rate of the active muscle"),
-    SlowVariable("il6_plasma", "pg/mL", "plasma interleukin-6 concentration"),
-)
+@cache
+def model(components: tuple[Component, ...] = COMPONENTS) -> Model:
+    """The slow layer's equations (compiled on first use)."""
+    return Model(components)
+
+
+def _variables() -> tuple[SlowVariable, ...]:
+    m = model()
+    return tuple(SlowVariable(v.name, v.units, v.long_name) for v in (*m.states, *m.assignments))
+
+
+VARIABLES = _variables()
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Inputs ``(I, subjects)`` held from ``start`` to ``end`` (s)."""
+
+    start: float
+    end: float
+    inputs: np.ndarray
+
+
+@dataclass(frozen=True)
+class Impulse:
+    """At ``time`` (s), ``amount`` ``(subjects,)`` is added to ``state``."""
+
+    time: float
+    state: str
+    amount: np.ndarray
 
 
 class SlowLayer:
     """Integrates the slow states of a batch of subjects and samples them on a grid."""
 
-    def __init__(self, body: Body, period: float):
+    def __init__(self, body: Body, period: float, components: tuple[Component, ...] = COMPONENTS):
         self.body = body
         self.period = period
-        self.y = myokines.initial(body.il6)
+        self.model = model(components)
+        n = body.n_subjects
+        self.parameters = self.model.parameter_array(body.values, n)
+        kernels = self.model.kernels
+        self._rhs, self._assigned = kernels["rhs"], kernels["assigned"]
+        self.y = kernels["initial"](self.parameters)
+        scale = np.array([s.scale for s in self.model.states])
+        self.atol = np.tile(ATOL_FRACTION * scale, n)
         self.t = 0.0
-        self.samples: list[tuple[float, np.ndarray]] = [(0.0, self.y.copy())]
+        rest = self.model.input_array({}, n)
+        self.samples: list[tuple[float, np.ndarray, np.ndarray]] = [(0.0, self.y.copy(), rest)]
+        self.schedule: list[Segment | Impulse] = []
 
-    def _rhs(self, inputs: dict[str, np.ndarray]):
-        n = self.body.n_subjects
-        drive = inputs.get("active_mass_activation", np.zeros(n))
+    @property
+    def n_states(self) -> int:
+        return len(self.model.states)
 
-        def f(_t, flat):
-            return myokines.rhs(flat.reshape(-1, n), drive, self.body.il6).ravel()
+    def state(self, name: str) -> np.ndarray:
+        """The current value of one state, ``(subjects,)``."""
+        k = [s.name for s in self.model.states].index(name)
+        return self.y[k :: self.n_states].copy()
 
-        return f
+    def add(self, name: str, amount: np.ndarray) -> None:
+        """Add ``amount`` (in the state's units) to state ``name`` now (e.g. a meal)."""
+        k = [s.name for s in self.model.states].index(name)
+        amount = np.broadcast_to(np.asarray(amount, float), (self.body.n_subjects,)).copy()
+        self.y[k :: self.n_states] += amount
+        self.schedule.append(Impulse(self.t, name, amount))
 
     def advance(self, duration: float, inputs: dict[str, np.ndarray] | None = None) -> None:
         """Integrate over ``duration`` seconds with the ports held at ``inputs``."""
         if duration <= 0:
             return
+        n = self.body.n_subjects
+        u = self.model.input_array(inputs or {}, n)
         t0, t1 = self.t, self.t + duration
         first = np.floor(t0 / self.period + 1e-9) + 1
         grid = np.arange(first, np.floor(t1 / self.period + 1e-9) + 1) * self.period
-        sol = solve_ivp(
-            self._rhs(inputs or {}),
-            (t0, t1),
-            self.y.ravel(),
-            method="LSODA",
-            t_eval=np.append(grid[grid < t1], t1),
-            rtol=1e-8,
-            atol=1e-10,
+        grid = grid[grid < t1 - 1e-9 * max(1.0, t1)]
+        times = np.concatenate([[t0], grid, [t1]])
+        rhs, p = self._rhs, self.parameters
+        width = self.n_states - 1
+        ys, info = odeint(
+            lambda y, t: rhs(t, y, p, u),
+            self.y,
+            times,
+            rtol=RTOL,
+            atol=self.atol,
+            ml=width,
+            mu=width,
+            full_output=True,
+            mxstep=100_000,
         )
-        if not sol.success:
+        if info["message"] != "Integration successful.":
             raise SimulationError(
-                f"slow layer failed between t = {t0:g} s and {t1:g} s: {sol.message}"
+                f"slow layer failed between t = {t0:g} s and {t1:g} s: {info['message']}"
             )
-        n = self.body.n_subjects
-        on_grid = np.isin(sol.t, grid)
-        self.samples += [
-            (float(t), y.reshape(-1, n))
-            for t, y, keep in zip(sol.t, sol.y.T, on_grid, strict=True)
-            if keep
-        ]
-        self.y = sol.y[:, -1].reshape(-1, n)
-        bad = ~np.isfinite(self.y)
-        if bad.any():
-            state = VARIABLES[int(np.argwhere(bad)[0][0])].name
-            raise SimulationError(f"slow state {state} became non-finite by t = {t1:g} s")
+        self._check(ys[-1], t1)
+        self.samples += [(float(t), y, u) for t, y in zip(times[1:-1], ys[1:-1], strict=True)]
+        on_grid = abs(t1 / self.period - round(t1 / self.period)) < 1e-9
+        if on_grid:
+            self.samples.append((t1, ys[-1], u))
+        self.y = ys[-1].copy()
+        self.schedule.append(Segment(t0, t1, u))
         self.t = t1
 
+    def _check(self, y: np.ndarray, t: float) -> None:
+        bad = ~np.isfinite(y) | (y < -1e3 * self.atol)
+        if bad.any():
+            k = int(np.flatnonzero(bad)[0])
+            subject, state = divmod(k, self.n_states)
+            name = self.model.states[state].name
+            raise SimulationError(
+                f"slow state {name} of subject {subject} became {y[k]:g} by t = {t:g} s "
+                "(the solver blew up or the equations let it go negative)"
+            )
+
     def series(self) -> tuple[np.ndarray, np.ndarray]:
-        """Sample times ``(T,)`` and values ``(n_states, subjects, T)``."""
-        times = np.array([t for t, _ in self.samples])
-        values = np.stack([y for _, y in self.samples], axis=-1)
-        return times, values
+        """Sample times ``(T,)`` and values ``(states + assignments, subjects, T)``."""
+        times = np.array([t for t, _, _ in self.samples])
+        n, s = self.n_states, self.body.n_subjects
+        states = np.stack([y.reshape(s, n).T for _, y, _ in self.samples], axis=-1)
+        assigned = np.stack(
+            [self._assigned(t, y, self.parameters, u) for t, y, u in self.samples], axis=-1
+        )[: len(self.model.assignments)]
+        return times, np.concatenate([states, assigned])

@@ -18,37 +18,49 @@ decaying production state, as Steensberg's very high plasma turnover implies.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from myoaxis.core.equations import Assignment, Component, State
+from myoaxis.physiology.ports import ACTIVE_MASS
 
-import numpy as np
-
-STATES = ("il6_production", "il6_plasma")
-INPUTS = ("active_mass_activation",)
-
-
-@dataclass(frozen=True)
-class IL6Parameters:
-    """Arrays ``(subjects,)`` in pg/mL, ng/s/kg, 1, mL, 1/s, s, s."""
-
-    baseline_plasma: np.ndarray
-    production_per_active_kg: np.ndarray
-    reference_activation: np.ndarray
-    plasma_volume_ml: np.ndarray
-    elimination_rate: np.ndarray
-    rise_time: np.ndarray
-    decay_time: np.ndarray
-
-
-def initial(p: IL6Parameters) -> np.ndarray:
-    """Resting steady state, shape ``(2, subjects)``."""
-    return np.stack([np.zeros_like(p.baseline_plasma), p.baseline_plasma.copy()])
-
-
-def rhs(y: np.ndarray, active_mass_activation: np.ndarray, p: IL6Parameters) -> np.ndarray:
-    """Time derivative per second of ``y = (P [ng/s], C [pg/mL])``, batched over subjects."""
-    prod, plasma = y
-    target = p.production_per_active_kg / p.reference_activation * active_mass_activation
-    tau = np.where(target > prod, p.rise_time, p.decay_time)
-    d_prod = (target - prod) / tau
-    d_plasma = prod * 1e3 / p.plasma_volume_ml - p.elimination_rate * (plasma - p.baseline_plasma)
-    return np.stack([d_prod, d_plasma])
+IL6 = Component(
+    name="il6",
+    states=(
+        State(
+            "il6_production",
+            "ng/s",
+            "IL-6 production rate of the active muscle",
+            rate="(il6_production_target - il6_production) / where("
+            "il6_production_target > il6_production, "
+            "il6.production_rise_time, il6.production_decay_time)",
+            initial="0",
+            scale=0.1,
+        ),
+        State(
+            "il6_plasma",
+            "pg/mL",
+            "plasma interleukin-6 concentration",
+            rate="il6_production / il6.plasma_volume "
+            "- il6.elimination_rate * (il6_plasma - il6.baseline_plasma)",
+            initial="il6.baseline_plasma",
+            scale=1.0,
+        ),
+    ),
+    parameters={
+        "il6.baseline_plasma": "pg/mL",
+        "il6.production_per_active_kg": "ng/s/kg",
+        "il6.reference_activation": "dimensionless",
+        "il6.plasma_volume": "L",
+        "il6.elimination_rate": "1/s",
+        "il6.production_rise_time": "s",
+        "il6.production_decay_time": "s",
+    },
+    inputs=(ACTIVE_MASS,),
+    assignments=(
+        Assignment(
+            "il6_production_target",
+            "ng/s",
+            "IL-6 production the active muscle tends to",
+            "il6.production_per_active_kg / il6.reference_activation * active_mass_activation",
+        ),
+    ),
+    citations=("steensberg2000", "fischer2006"),
+)
