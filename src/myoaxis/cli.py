@@ -131,7 +131,9 @@ def cite(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file")]) -
         typer.echo(f"[{c.key}] {c.format()}")
 
 
-export_app = typer.Typer(no_args_is_help=True, help="Export results to third-party formats.")
+export_app = typer.Typer(
+    no_args_is_help=True, help="Export results (EMG, fNIRS) or a scenario's slow layer (SBML)."
+)
 app.add_typer(export_app, name="export")
 
 
@@ -188,6 +190,25 @@ def export_snirf(
 
     path, step_id, kind = write_fnirs_snirf(tree, output, step, subject)
     typer.echo(f"wrote {path} ({kind} of step {step_id}, subject {subject})")
+
+
+@export_app.command("sbml")
+def export_sbml(
+    scenario: Annotated[Path, typer.Argument(help="Scenario TOML file (it is run first)")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="SBML file (.xml)")],
+    subject: Annotated[int, typer.Option("--subject", help="Subject index")] = 0,
+) -> None:
+    """Run a scenario and write one subject's slow layer as SBML L3V2, with the protocol's
+    inputs (exercise, meals, sleep, bed rest) as events."""
+    from myoaxis.io.sbml import write_sbml
+    from myoaxis.scenario import Scenario
+    from myoaxis.simulation import Simulation
+
+    sim = Simulation(Scenario.from_toml(scenario))
+    sim.run()
+    write_sbml(sim.slow_layer, output, subject)
+    n = len(sim.slow_layer.model.states)
+    typer.echo(f"wrote {output} ({n} slow states of subject {subject}, {sim.slow_layer.t:g} s)")
 
 
 @app.command()

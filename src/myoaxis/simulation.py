@@ -124,6 +124,7 @@ class Simulation:
             HANDLERS[type(step)](run, step, step_id)
         if self.progress:
             self.progress(len(steps), len(steps), "done")
+        self.slow_layer = run.slow  # kept for the SBML export of the run
         return self._results(run)
 
     def _results(self, run: _Run) -> Results:

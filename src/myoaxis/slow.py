@@ -83,8 +83,7 @@ class SlowLayer:
         scale = np.array([s.scale for s in self.model.states])
         self.atol = np.tile(ATOL_FRACTION * scale, n)
         self.t = 0.0
-        rest = self.model.input_array({}, n)
-        self.samples: list[tuple[float, np.ndarray, np.ndarray]] = [(0.0, self.y.copy(), rest)]
+        self.samples: list[tuple[float, np.ndarray]] = [(0.0, self.y.copy())]
         self.schedule: list[Segment | Impulse] = []
 
     @property
@@ -102,6 +101,8 @@ class SlowLayer:
         amount = np.broadcast_to(np.asarray(amount, float), (self.body.n_subjects,)).copy()
         self.y[k :: self.n_states] += amount
         self.schedule.append(Impulse(self.t, name, amount))
+        if self.samples[-1][0] == self.t:  # samples are right-continuous, as in SBML
+            self.samples[-1] = (self.t, self.y.copy())
 
     def advance(self, duration: float, inputs: dict[str, np.ndarray] | None = None) -> None:
         """Integrate over ``duration`` seconds with the ports held at ``inputs``."""
@@ -132,10 +133,10 @@ class SlowLayer:
                 f"slow layer failed between t = {t0:g} s and {t1:g} s: {info['message']}"
             )
         self._check(ys[-1], t1)
-        self.samples += [(float(t), y, u) for t, y in zip(times[1:-1], ys[1:-1], strict=True)]
+        self.samples += [(float(t), y) for t, y in zip(times[1:-1], ys[1:-1], strict=True)]
         on_grid = abs(t1 / self.period - round(t1 / self.period)) < 1e-9
         if on_grid:
-            self.samples.append((t1, ys[-1], u))
+            self.samples.append((t1, ys[-1]))
         self.y = ys[-1].copy()
         self.schedule.append(Segment(t0, t1, u))
         self.t = t1
@@ -151,12 +152,26 @@ class SlowLayer:
                 "(the solver blew up or the equations let it go negative)"
             )
 
+    def _inputs_at(self, times: np.ndarray) -> list[np.ndarray]:
+        """Inputs in force at each time, right-continuous (a change at ``t`` counts at ``t``)."""
+        segments = [x for x in self.schedule if isinstance(x, Segment)]
+        if not segments:
+            return [self.model.input_array({}, self.body.n_subjects)] * times.size
+        starts = np.array([x.start for x in segments])
+        index = np.clip(np.searchsorted(starts, times, side="right") - 1, 0, None)
+        return [segments[i].inputs for i in index]
+
     def series(self) -> tuple[np.ndarray, np.ndarray]:
         """Sample times ``(T,)`` and values ``(states + assignments, subjects, T)``."""
-        times = np.array([t for t, _, _ in self.samples])
+        times = np.array([t for t, _ in self.samples])
         n, s = self.n_states, self.body.n_subjects
-        states = np.stack([y.reshape(s, n).T for _, y, _ in self.samples], axis=-1)
+        states = np.stack([y.reshape(s, n).T for _, y in self.samples], axis=-1)
+        inputs = self._inputs_at(times)
         assigned = np.stack(
-            [self._assigned(t, y, self.parameters, u) for t, y, u in self.samples], axis=-1
+            [
+                self._assigned(t, y, self.parameters, u)
+                for (t, y), u in zip(self.samples, inputs, strict=True)
+            ],
+            axis=-1,
         )[: len(self.model.assignments)]
         return times, np.concatenate([states, assigned])

@@ -70,7 +70,7 @@ class Assignment:
     expression: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity (parameters is a dict)
 class Component:
     """One part of the slow layer, e.g. interleukin-6 or the HPA axis.
 
@@ -219,7 +219,10 @@ class Model:
 
     def _source(self) -> str:
         n = len(self.states)
-        local = python_name
+
+        def local(name: str) -> str:  # prefixed, so no model name can shadow the kernel's own
+            return f"v_{python_name(name)}"
+
         lines = [
             "def rhs(t, y, p, u):",
             "    S = p.shape[1]",
@@ -230,7 +233,7 @@ class Model:
         body = [f"{local(x.name)} = y[b + {k}]" for k, x in enumerate(self.states)]
         body += [f"{local(x)} = p[{k}, s]" for k, x in enumerate(self.parameters)]
         body += [f"{local(x.name)} = u[{k}, s]" for k, x in enumerate(self.inputs)]
-        body += [f"{TIME} = t"]
+        body += [f"{local(TIME)} = t"]
         body += [
             f"{local(a.name)} = {to_python(self.expressions[a.name], local)}"
             for a in self.assignments

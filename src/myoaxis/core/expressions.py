@@ -116,13 +116,13 @@ class Expression:
         return frozenset(found)
 
 
-def _print(node: ast.AST, name: Callable[[str], str], dialect: str) -> str:
+def _print(node: ast.AST, name: Callable[[str], str], dialect: str, unit: str = "") -> str:
     def p(n: ast.AST) -> str:
-        return _print(n, name, dialect)
+        return _print(n, name, dialect, unit)
 
     match node:
         case ast.Constant(value=v):
-            return repr(float(v))
+            return f"{float(v)!r} {unit}" if unit else repr(float(v))
         case ast.Name() | ast.Attribute():
             return name(_dotted(node))
         case ast.BinOp(op=op, left=a, right=b):
@@ -160,9 +160,12 @@ def to_python(expr: Expression, name: Callable[[str], str]) -> str:
     return _print(expr.tree, name, "python")
 
 
-def to_sbml(expr: Expression, name: Callable[[str], str]) -> str:
-    """SBML Level 3 infix formula for ``expr`` (``where`` and ``max``/``min`` as piecewise)."""
-    return _print(expr.tree, name, "sbml")
+def to_sbml(
+    expr: Expression, name: Callable[[str], str], literal_unit: str = "dimensionless"
+) -> str:
+    """SBML Level 3 infix formula for ``expr`` (``where`` and ``max``/``min`` as piecewise),
+    every number tagged with the unit id ``literal_unit``."""
+    return _print(expr.tree, name, "sbml", literal_unit)
 
 
 def _function(f: str):
