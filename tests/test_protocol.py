@@ -10,15 +10,19 @@ from myoaxis.protocol import (
     MVC,
     STEP_FORMS,
     Assess,
+    BedRest,
     Cycle,
     Hold,
     HoldToFailure,
     Intermittent,
+    Meal,
     Move,
     Perturb,
     Ramp,
     Resistance,
     Rest,
+    Run,
+    Sleep,
     Tap,
     Walk,
     parse_step,
@@ -59,6 +63,13 @@ FORMS = [
     ("Assess tapping", Assess("tapping")),
     ("Assess fnirs_tapping", Assess("fnirs_tapping")),
     ("Assess reaction_time", Assess("reaction_time")),
+    ("Assess ogtt", Assess("ogtt")),
+    ("Assess bmd", Assess("bmd")),
+    ("Run at 70 %VO2max for 45 min", Run(70.0, 2700.0)),
+    ("Run at 90 %VO2max until exhaustion", Run(90.0)),
+    ("Meal 75 g carbohydrate", Meal(75.0)),
+    ("Sleep for 8 h", Sleep(8 * 3600.0)),
+    ("Bed rest for 60 day", BedRest(60 * 86400.0)),
 ]
 
 
@@ -73,9 +84,16 @@ FORMS = [
             "Assess strength grip",
             8,
             "a test (1RM, endurance, rns, voluntary_activation, tapping, fnirs_tapping, "
-            "reaction_time)",
+            "reaction_time, ogtt, bmd)",
         ),
         ("Assess rns grip at 300 Hz", 20, "a stimulation rate in (0, 100] Hz"),
+        ("Meal 500 g carbohydrate", 6, "a carbohydrate amount in (0, 300] g, found '500'"),
+        ("Meal 0 g carbohydrate", 6, "a carbohydrate amount in (0, 300] g"),
+        ("Meal 50 g fat", 11, "'carbohydrate'"),
+        ("Sleep for 20 h", 11, "a duration of at most 16 h, found '20 h'"),
+        ("Run at 60 %VO2max for 30 h", 23, "a duration of at most 24 h"),
+        ("Run at 200 %VO2max for 1 h", 8, "an intensity in (0, 150] %VO2max"),
+        ("Bed rest for 2 years", 14, "a duration of at most 365 days"),
     ],
 )
 def test_fatigue_step_errors_point_at_the_word(text, column, expected):
@@ -135,13 +153,15 @@ def test_durations_convert_to_seconds(duration, seconds, written):
         (
             "",
             1,
-            "a step (MVC, Hold, Ramp, Move, Perturb, Tap, Walk, Resistance, Assess, Cycle, Rest), "
+            "a step (MVC, Hold, Ramp, Move, Perturb, Tap, Walk, Resistance, Assess, Cycle, Run, "
+            "Meal, Sleep, Bed, Rest), "
             "found the end of the step",
         ),
         (
             "Hodl grip",
             1,
-            "a step (MVC, Hold, Ramp, Move, Perturb, Tap, Walk, Resistance, Assess, Cycle, Rest) "
+            "a step (MVC, Hold, Ramp, Move, Perturb, Tap, Walk, Resistance, Assess, Cycle, Run, "
+            "Meal, Sleep, Bed, Rest) "
             "(did you mean 'Hold'?)",
         ),
         ("MVC", 4, "a muscle (ankle_dorsiflexors, ankle_plantarflexors,"),

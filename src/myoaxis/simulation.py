@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import platform
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 import numpy as np
@@ -32,15 +32,19 @@ from myoaxis.physiology.neural import premotor, tapping
 from myoaxis.protocol import (
     MVC,
     Assess,
+    BedRest,
     Cycle,
     Hold,
     HoldToFailure,
     Intermittent,
+    Meal,
     Move,
     Perturb,
     Ramp,
     Resistance,
     Rest,
+    Run,
+    Sleep,
     Step,
     Tap,
     Walk,
@@ -67,7 +71,9 @@ class _Run:
     events: list[dict] = field(default_factory=list)
     muscles: dict[str, MuscleState] = field(default_factory=dict)
     one_rm: dict[str, np.ndarray] = field(default_factory=dict)  # measured 1RM (N)
-    cycling: tuple[float, energetics.EnergeticsState] | None = None  # (time, state) after a ride
+    aerobic: dict[str, tuple[float, energetics.EnergeticsState]] = field(
+        default_factory=dict
+    )  # (time, state) after the last bout of each kind (Cycle, Run)
     cortex: tuple[float, np.ndarray] | None = None  # (time, motor-cortex reserve) after a task
 
     def muscle(self, name: str) -> MuscleState:
@@ -631,9 +637,18 @@ def _assess_voluntary_activation(run: _Run, step: Assess, step_id: str) -> None:
     _couple(run, rest)
 
 
+REST_PORTS = {Rest: {}, Sleep: {"asleep": 1.0}, BedRest: {"weight_bearing": 0.0}}
+
+
 def _run_rest(run: _Run, step: Rest, _step_id: str) -> None:
-    run.slow.advance(step.seconds)
+    """Rest, sleep or bed rest: only the slow layer runs, with the step's ports."""
+    run.slow.advance(step.seconds, REST_PORTS[type(step)])
     run.t += step.seconds
+
+
+def _run_meal(run: _Run, step: Meal, _step_id: str) -> None:
+    """A meal: its carbohydrate enters the gut compartment at once."""
+    run.slow.add("gut_carbohydrate", np.full(run.body.n_subjects, step.grams))
 
 
 CYCLING_TRACES = (
@@ -648,26 +663,41 @@ CYCLING_TRACES = (
 )
 
 
-def _cycling_state(run: _Run) -> energetics.EnergeticsState:
-    """The cycling muscles' energetics now: rested, or recovered since the last ride."""
-    p = run.body.energetics
-    if run.cycling is None:
+def _aerobic_state(run: _Run, step: Cycle, p: energetics.EnergeticsParameters):
+    """The working muscles' energetics now: rested, or recovered since the last bout of the
+    same kind."""
+    if step.kind not in run.aerobic:
         return energetics.resting_state(p)
-    then, state = run.cycling
+    then, state = run.aerobic[step.kind]
     return energetics.recover(state, p, run.t - then, p.cycling_mass)
 
 
+def _aerobic_ports(p, intensity, traces, glycogen_before, span) -> dict[str, np.ndarray]:
+    """What a piece of an aerobic bout puts on the slow layer's ports."""
+    used = (glycogen_before - traces["glycogen_muscle"][:, -1]) * p.cycling_mass / p.wet_to_dry
+    return {
+        "active_mass_activation": p.cycling_mass * np.minimum(intensity, 1.0),
+        "exercise_intensity": intensity,
+        "muscle_glycogen_use": used * energetics.GRAMS_PER_MMOL_GLUCOSYL / span,
+        "lactate_arterial": traces["lactate_plasma"].mean(axis=1),
+    }
+
+
 def _run_cycle(run: _Run, step: Cycle, step_id: str) -> None:
-    """Ride at a fraction of VO2max in pieces of ``cycling.output_period``; a subject whose
-    working-muscle glycogen falls to ``energetics.glycogen_at_exhaustion`` stops (rests)."""
+    """Ride (or run) at a fraction of VO2max in pieces of ``cycling.output_period``; a subject
+    whose working-muscle glycogen falls to ``energetics.glycogen_at_exhaustion`` stops (rests).
+    Running uses the same whole-body energetics over ``running_muscle_mass_fraction``."""
     p = run.body.energetics
+    if isinstance(step, Run):
+        fraction = run.body.values("energetics.running_muscle_mass_fraction")
+        p = replace(p, cycling_mass=fraction * run.body.body_mass)
     n = run.body.n_subjects
     until = step.seconds is None
     total = _param(run, "task.max_until_exhaustion", "s") if until else step.seconds
     dt = _param(run, "cycling.step", "s")
     piece = _param(run, "cycling.output_period", "s")
     floor = run.body.values("energetics.glycogen_at_exhaustion", "mmol/kg")
-    state = _cycling_state(run)
+    state = _aerobic_state(run, step, p)
     start = run.t
     exhausted = np.full(n, np.nan)
     rows: dict[str, list[np.ndarray]] = {}
@@ -676,6 +706,7 @@ def _run_cycle(run: _Run, step: Cycle, step_id: str) -> None:
     while done < total - 1e-9 and (not until or np.isnan(exhausted).any()):
         span = min(piece, total - done)
         intensity = np.where(np.isnan(exhausted), step.percent / 100.0, 0.0)
+        before = state.glycogen
         traces, state = energetics.aerobic_bout(p, intensity, span, dt, state, round(span / dt))
         done += span
         exhausted = np.where(np.isnan(exhausted) & (state.glycogen <= floor), done, exhausted)
@@ -683,10 +714,9 @@ def _run_cycle(run: _Run, step: Cycle, step_id: str) -> None:
             rows.setdefault(name, []).append(traces[name][:, -1])
         rows.setdefault("intensity", []).append(intensity)
         times.append(done)
-        active = p.cycling_mass * np.minimum(intensity, 1.0)  # kg x activation, myokine port
-        run.slow.advance(span, {"active_mass_activation": active})
+        run.slow.advance(span, _aerobic_ports(p, intensity, traces, before, span))
         run.t += span
-    run.cycling = (run.t, state)
+    run.aerobic[step.kind] = (run.t, state)
     units = {name: ACUTE_OUTPUTS[name][0] for name in rows}
     bout = bouts.Bout(np.array(times), {k: np.stack(v, axis=1) for k, v in rows.items()}, units)
     _keep(run, step_id, bout, start, run.outputs)
@@ -856,6 +886,10 @@ HANDLERS: dict[type[Step], Callable[[_Run, Step, str], None]] = {
     Move: _run_move,
     Perturb: _run_perturb,
     Rest: _run_rest,
+    Sleep: _run_rest,
+    BedRest: _run_rest,
+    Meal: _run_meal,
+    Run: _run_cycle,
     HoldToFailure: _run_hold_to_failure,
     Intermittent: _run_intermittent,
     Resistance: _run_resistance,

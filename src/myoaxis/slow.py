@@ -19,12 +19,14 @@ import numpy as np
 from scipy.integrate import odeint
 
 from myoaxis.body import Body
-from myoaxis.core.equations import Component, Model
+from myoaxis.core.equations import Component, Input, Model
 from myoaxis.core.errors import SimulationError
+from myoaxis.physiology import ports
 from myoaxis.physiology.endocrine import myokines
 
 COMPONENTS = (myokines.IL6,)
 
+PORTS = {x.name for x in vars(ports).values() if isinstance(x, Input)}
 RTOL = 1e-8
 ATOL_FRACTION = 1e-8  # of each state's typical scale
 
@@ -109,7 +111,11 @@ class SlowLayer:
         if duration <= 0:
             return
         n = self.body.n_subjects
-        u = self.model.input_array(inputs or {}, n)
+        inputs = inputs or {}
+        if unknown := set(inputs) - PORTS:
+            raise SimulationError(f"unknown slow-layer ports {sorted(unknown)}")
+        read = {i.name for i in self.model.inputs}  # ports no component reads are dropped
+        u = self.model.input_array({k: v for k, v in inputs.items() if k in read}, n)
         t0, t1 = self.t, self.t + duration
         first = np.floor(t0 / self.period + 1e-9) + 1
         grid = np.arange(first, np.floor(t1 / self.period + 1e-9) + 1) * self.period

@@ -21,9 +21,20 @@ Step forms (``<D>`` is a duration with a unit, e.g. ``90 s``, ``10 min``, ``2 da
     Assess tapping
     Assess fnirs_tapping
     Assess reaction_time
+    Assess ogtt
+    Assess bmd
     Cycle at <X> %VO2max for <D>
     Cycle at <X> %VO2max until exhaustion
+    Run at <X> %VO2max for <D>
+    Run at <X> %VO2max until exhaustion
+    Meal <N> g carbohydrate
+    Sleep for <D>
+    Bed rest for <D>
     Rest for <D>
+
+Values outside a physiological range are errors that point at the number: an exercise
+intensity above 150 %VO2max or a bout over 24 h, a meal over 300 g of carbohydrate, a sleep
+over 16 h, a bed rest over a year.
 
 Keywords are case-insensitive. A step that does not parse raises
 :class:`~myoaxis.core.errors.ProtocolError`, which quotes the step, points at the offending
@@ -43,15 +54,19 @@ from myoaxis.muscles import FINGERS, JOINTS, muscle_names
 from myoaxis.protocol.steps import (
     MVC,
     Assess,
+    BedRest,
     Cycle,
     Hold,
     HoldToFailure,
     Intermittent,
+    Meal,
     Move,
     Perturb,
     Ramp,
     Resistance,
     Rest,
+    Run,
+    Sleep,
     Step,
     Tap,
     Walk,
@@ -69,8 +84,14 @@ ASSESS_TESTS = (
     "tapping",
     "fnirs_tapping",
     "reaction_time",
+    "ogtt",
+    "bmd",
 )
-WHOLE_PERSON_TESTS = ("tapping", "fnirs_tapping", "reaction_time")  # no muscle named
+WHOLE_PERSON_TESTS = ("tapping", "fnirs_tapping", "reaction_time", "ogtt", "bmd")  # no muscle
+MAX_BOUT_S = 24 * 3600.0
+MAX_MEAL_G = 300.0
+MAX_SLEEP_S = 16 * 3600.0
+MAX_BED_REST_S = 365 * 86400.0
 
 
 @dataclass
@@ -302,21 +323,56 @@ def _walk(c: _Cursor) -> Step:
     return Walk(speed, _duration(c))
 
 
-def _cycle(c: _Cursor) -> Step:
-    c.word("at")
+def _at_most(c: _Cursor, limit: float, what: str) -> float:
+    """A duration no longer than ``limit`` seconds (``what`` names the limit in words)."""
     _, pos = c.peek()
-    percent = c.number("an intensity in %VO2max")
-    if not 0 < percent <= 150:
-        raise ProtocolError(c.text, pos, "an intensity in (0, 150] %VO2max", f"{percent:g}")
-    tok, _ = c.peek()
-    if tok is None or tok.replace(" ", "").lower() != "%vo2max":
-        raise c.fail("'%VO2max'")
-    c.i += 1
-    if c.optional("until"):
-        c.word("exhaustion")
-        return Cycle(percent)
+    seconds = _duration(c)
+    if seconds > limit:
+        raise ProtocolError(c.text, pos, f"a duration of at most {what}", c.text[pos:].strip())
+    return seconds
+
+
+def _aerobic(kind: type[Cycle]) -> Callable[[_Cursor], Step]:
+    def parse(c: _Cursor) -> Step:
+        c.word("at")
+        _, pos = c.peek()
+        percent = c.number("an intensity in %VO2max")
+        if not 0 < percent <= 150:
+            raise ProtocolError(c.text, pos, "an intensity in (0, 150] %VO2max", f"{percent:g}")
+        tok, _ = c.peek()
+        if tok is None or tok.replace(" ", "").lower() != "%vo2max":
+            raise c.fail("'%VO2max'")
+        c.i += 1
+        if c.optional("until"):
+            c.word("exhaustion")
+            return kind(percent)
+        c.word("for")
+        return kind(percent, _at_most(c, MAX_BOUT_S, "24 h"))
+
+    return parse
+
+
+def _meal(c: _Cursor) -> Step:
+    _, pos = c.peek()
+    grams = c.number("an amount of carbohydrate in g")
+    if not 0 < grams <= MAX_MEAL_G:
+        raise ProtocolError(
+            c.text, pos, f"a carbohydrate amount in (0, {MAX_MEAL_G:g}] g", f"{grams:g}"
+        )
+    c.word("g")
+    c.word("carbohydrate")
+    return Meal(grams)
+
+
+def _sleep(c: _Cursor) -> Step:
     c.word("for")
-    return Cycle(percent, _duration(c))
+    return Sleep(_at_most(c, MAX_SLEEP_S, "16 h"))
+
+
+def _bed_rest(c: _Cursor) -> Step:
+    c.word("rest")
+    c.word("for")
+    return BedRest(_at_most(c, MAX_BED_REST_S, "365 days"))
 
 
 def _rest(c: _Cursor) -> Step:
@@ -356,13 +412,22 @@ STEP_FORMS: dict[str, tuple[tuple[str, ...], Callable[[_Cursor], Step]]] = {
             "Assess tapping",
             "Assess fnirs_tapping",
             "Assess reaction_time",
+            "Assess ogtt",
+            "Assess bmd",
         ),
         _assess,
     ),
     "Cycle": (
         ("Cycle at <X> %VO2max for <duration>", "Cycle at <X> %VO2max until exhaustion"),
-        _cycle,
+        _aerobic(Cycle),
     ),
+    "Run": (
+        ("Run at <X> %VO2max for <duration>", "Run at <X> %VO2max until exhaustion"),
+        _aerobic(Run),
+    ),
+    "Meal": (("Meal <N> g carbohydrate",), _meal),
+    "Sleep": (("Sleep for <duration>",), _sleep),
+    "Bed": (("Bed rest for <duration>",), _bed_rest),
     "Rest": (("Rest for <duration>",), _rest),
 }
 

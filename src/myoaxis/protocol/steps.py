@@ -337,6 +337,54 @@ class Cycle(Step):
         return float("nan") if self.seconds is None else self.seconds
 
     def __str__(self) -> str:
+        head = f"{self.kind} at {number(self.percent)} %VO2max"
         if self.seconds is None:
-            return f"Cycle at {number(self.percent)} %VO2max until exhaustion"
-        return f"Cycle at {number(self.percent)} %VO2max for {format_duration(self.seconds)}"
+            return f"{head} until exhaustion"
+        return f"{head} for {format_duration(self.seconds)}"
+
+
+@dataclass(frozen=True)
+class Run(Cycle):
+    """Running at ``percent`` of (treadmill) VO2max: the same whole-body energetics as
+    cycling over a larger working-muscle mass, and weight-bearing impacts for bone."""
+
+    kind = "Run"
+
+
+@dataclass(frozen=True)
+class Meal(Step):
+    """A meal or drink with ``grams`` of digestible carbohydrate, taken at once."""
+
+    grams: float
+    kind = "Meal"
+
+    @property
+    def duration(self) -> float:
+        return 0.0
+
+    def __str__(self) -> str:
+        return f"Meal {number(self.grams)} g carbohydrate"
+
+
+@dataclass(frozen=True)
+class Sleep(Rest):
+    """Sleep: lying, asleep; the slow layer runs with ``asleep`` = 1."""
+
+    kind = "Sleep"
+
+    def __str__(self) -> str:
+        return f"Sleep for {format_duration(self.seconds)}"
+
+
+@dataclass(frozen=True)
+class BedRest(Rest):
+    """Bed rest (head-down or horizontal): no habitual skeletal loading."""
+
+    kind = "Bed"  # the first word of "Bed rest for <D>"
+
+    @property
+    def slug(self) -> str:
+        return "bed_rest"
+
+    def __str__(self) -> str:
+        return f"Bed rest for {format_duration(self.seconds)}"

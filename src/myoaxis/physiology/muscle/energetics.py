@@ -83,6 +83,7 @@ DRIVE_NEGLIGIBLE = 1e-6  # glycolytic drive below which recover() treats glycoly
 LACTATE_PER_ATP = 2.0 / 3.0  # glycogen -> lactate: 3 ATP and 2 lactate per glucosyl unit
 GLUCOSYL_PER_ATP = 1.0 / 3.0
 GRAMS_PER_MMOL_GLUCOSE = 0.180
+GRAMS_PER_MMOL_GLUCOSYL = 0.162  # one glucosyl unit of glycogen
 
 STATES = ("pcr_muscle", "lactate_muscle", "glycogen_muscle", "lactate_plasma")
 OUTPUTS = {
