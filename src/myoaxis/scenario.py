@@ -71,6 +71,7 @@ class Scenario(_Model):
     schema_version: Literal[1] = 1
     name: str = "unnamed scenario"
     seed: int = 0
+    start_time: str = "08:00"  # clock time at t = 0 (HH:MM), for the circadian rhythms
     subject: Subject = Subject()
     model: Model = Model()
     protocol: list[ProtocolEntry] = Field(min_length=1)
@@ -114,6 +115,7 @@ class Scenario(_Model):
                     "preset", self.subject.preset, preset_names(), f"{where}: subject.preset"
                 )
             )
+        _ = self.start_hour
         period = parse_quantity(
             self.outputs.slow_period, "s", f"{where}: outputs.slow_period", error=ScenarioError
         )
@@ -149,6 +151,17 @@ class Scenario(_Model):
                 ]
                 out += block * count
         return out
+
+    @property
+    def start_hour(self) -> float:
+        """``start_time`` in hours after midnight."""
+        m = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", self.start_time.strip())
+        if m is None:
+            raise ScenarioError(
+                f"{self.source or '<scenario>'}: start_time {self.start_time!r} is not a clock "
+                "time; expected HH:MM between 00:00 and 23:59"
+            )
+        return int(m.group(1)) + int(m.group(2)) / 60.0
 
     @property
     def slow_period(self) -> float:

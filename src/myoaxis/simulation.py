@@ -104,7 +104,7 @@ class Simulation:
             tuple(s.conditions),
             s.overrides,
             f"{self.scenario.source}: subject.overrides",
-        )
+        ).with_values({"circadian.clock_at_start": self.scenario.start_hour}, "scenario start_time")
         self.body = Body([params], np.array([s.body_mass_kg]), s.age_years)
         return self
 

@@ -22,9 +22,9 @@ from myoaxis.body import Body
 from myoaxis.core.equations import Component, Input, Model
 from myoaxis.core.errors import SimulationError
 from myoaxis.physiology import ports
-from myoaxis.physiology.endocrine import myokines
+from myoaxis.physiology.endocrine import hpa, myokines
 
-COMPONENTS = (myokines.IL6,)
+COMPONENTS = (myokines.IL6, hpa.HPA)
 
 PORTS = {x.name for x in vars(ports).values() if isinstance(x, Input)}
 RTOL = 1e-8
@@ -115,7 +115,21 @@ class SlowLayer:
         if unknown := set(inputs) - PORTS:
             raise SimulationError(f"unknown slow-layer ports {sorted(unknown)}")
         read = {i.name for i in self.model.inputs}  # ports no component reads are dropped
-        u = self.model.input_array({k: v for k, v in inputs.items() if k in read}, n)
+        self._integrate(
+            duration, self.model.input_array({k: v for k, v in inputs.items() if k in read}, n)
+        )
+
+    def replay(self, schedule: list[Segment | Impulse]) -> None:
+        """Apply another run's schedule (segments and impulses, inputs broadcast to this
+        batch) from the current time: the slow layer alone, without the fast layer."""
+        for item in schedule:
+            if isinstance(item, Impulse):
+                self.add(item.state, item.amount)
+            else:
+                shape = (len(self.model.inputs), self.body.n_subjects)
+                self._integrate(item.end - item.start, np.broadcast_to(item.inputs, shape))
+
+    def _integrate(self, duration: float, u: np.ndarray) -> None:
         t0, t1 = self.t, self.t + duration
         first = np.floor(t0 / self.period + 1e-9) + 1
         grid = np.arange(first, np.floor(t1 / self.period + 1e-9) + 1) * self.period

@@ -21,6 +21,7 @@ from myoaxis.validation import (  # noqa: F401
     fatigue,
     gentile2019,
     haemodynamics,
+    hpa,
     intermittent,
     me_cfs,
     motor,
