@@ -16,7 +16,7 @@ import numpy as np
 import xarray as xr
 
 from myoaxis import bouts, gait
-from myoaxis.assess import mvc_records, peak_moving_mean, voluntary_activation
+from myoaxis.assess import bmd, mvc_records, ogtt, peak_moving_mean, voluntary_activation
 from myoaxis.assess.rns import rns_records
 from myoaxis.assess.tapping import cortex_limited, fnirs_session, session_dataset
 from myoaxis.body import Body
@@ -26,6 +26,7 @@ from myoaxis.core.rng import SubjectRNG, subject_streams
 from myoaxis.muscle_state import MuscleState
 from myoaxis.muscles import ELBOW_PAIR, GAIT_MUSCLES
 from myoaxis.outputs import ACUTE_OUTPUTS, attrs
+from myoaxis.physiology.bone import loading
 from myoaxis.physiology.brain import motor_cortex as mc
 from myoaxis.physiology.muscle import energetics
 from myoaxis.physiology.neural import premotor, tapping
@@ -66,6 +67,7 @@ class _Run:
     t: float = 0.0
     mvc: dict[str, np.ndarray] = field(default_factory=dict)  # measured MVC force (N)
     elbow_angle: np.ndarray | None = None  # rad
+    sexes: list[str] = field(default_factory=list)
     acute: dict[str, xr.Dataset] = field(default_factory=dict)
     assessments: list[dict] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
@@ -104,7 +106,17 @@ class Simulation:
             tuple(s.conditions),
             s.overrides,
             f"{self.scenario.source}: subject.overrides",
-        ).with_values({"circadian.clock_at_start": self.scenario.start_hour}, "scenario start_time")
+        ).with_values(
+            {
+                "circadian.clock_at_start": self.scenario.start_hour,
+                "glucose_insulin.body_mass": s.body_mass_kg,
+            },
+            "scenario",
+        )
+        params = params.with_values(
+            {"bone.spine.baseline_bmd": bmd.baseline_bmd(params, "spine", s.sex, s.age_years)},
+            "age- and sex-matched reference",
+        )
         self.body = Body([params], np.array([s.body_mass_kg]), s.age_years)
         return self
 
@@ -122,6 +134,7 @@ class Simulation:
             rng=SubjectRNG(subject_streams(self.scenario.seed, body.n_subjects)),
             outputs=list(self.scenario.outputs.acute),
             elbow_angle=body.values("elbow.reference_angle", "rad"),
+            sexes=[self.scenario.subject.sex] * body.n_subjects,
         )
         for i, step in enumerate(steps):
             step_id = f"s{i + 1:03d}_{step.slug}"
@@ -234,18 +247,21 @@ def _with_emg(run: _Run, bout: bouts.Bout, data: dict, coords: dict) -> tuple[di
     return data, coords
 
 
-def _couple(run: _Run, bout: bouts.Bout) -> None:
-    """Feed a bout's aggregates to the slow layer, window by window."""
+def _couple(run: _Run, bout: bouts.Bout, ports: dict | None = None) -> None:
+    """Feed a bout's aggregates to the slow layer, window by window (with the step's other
+    ``ports``, e.g. joint loads, held over the whole bout)."""
     elapsed = 0.0
     for start, end, value in bout.windows:
-        run.slow.advance(end - start, {"active_mass_activation": value})
+        run.slow.advance(end - start, {"active_mass_activation": value, **(ports or {})})
         elapsed = end
     run.t += elapsed
 
 
-def _bout_step(run: _Run, step_id: str, bout: bouts.Bout, wanted: list[str]) -> None:
+def _bout_step(
+    run: _Run, step_id: str, bout: bouts.Bout, wanted: list[str], ports: dict | None = None
+) -> None:
     _keep(run, step_id, bout, run.t, wanted)
-    _couple(run, bout)
+    _couple(run, bout, ports)
 
 
 def _event(run: _Run, subjects, kind: str, message: str, **extra) -> None:
@@ -683,6 +699,27 @@ def _aerobic_ports(p, intensity, traces, glycogen_before, span) -> dict[str, np.
     }
 
 
+def _gait_loads(run: _Run, step: Cycle, intensity: np.ndarray) -> dict[str, np.ndarray]:
+    """Joint loads of a running bout (none for cycling) at the speed its intensity implies by
+    the ACSM running equation (a stopped subject loads nothing)."""
+    if not isinstance(step, Run):
+        return {}
+    p = run.body.energetics
+    vo2 = intensity * p.vo2max * 1e3 / run.body.body_mass  # mL/kg/min
+    rest = _param(run, "running.resting_vo2", "mL/kg/min")
+    speed = (vo2 - rest) / _param(run, "running.oxygen_cost", "mL/kg/m") / 60.0  # m/s
+    moving = speed > 0
+    return {
+        "exercise_load_hip": np.array(
+            [loading.hip_running(v) if m else 0.0 for v, m in zip(speed, moving, strict=True)]
+        ),
+        "exercise_load_spine": np.array(
+            [loading.spine_gait(v) if m else 0.0 for v, m in zip(speed, moving, strict=True)]
+        ),
+        "loading_frequency": np.where(moving, _param(run, "running.cadence", "Hz"), 0.0),
+    }
+
+
 def _run_cycle(run: _Run, step: Cycle, step_id: str) -> None:
     """Ride (or run) at a fraction of VO2max in pieces of ``cycling.output_period``; a subject
     whose working-muscle glycogen falls to ``energetics.glycogen_at_exhaustion`` stops (rests).
@@ -714,7 +751,10 @@ def _run_cycle(run: _Run, step: Cycle, step_id: str) -> None:
             rows.setdefault(name, []).append(traces[name][:, -1])
         rows.setdefault("intensity", []).append(intensity)
         times.append(done)
-        run.slow.advance(span, _aerobic_ports(p, intensity, traces, before, span))
+        run.slow.advance(
+            span,
+            _aerobic_ports(p, intensity, traces, before, span) | _gait_loads(run, step, intensity),
+        )
         run.t += span
     run.aerobic[step.kind] = (run.t, state)
     units = {name: ACUTE_OUTPUTS[name][0] for name in rows}
@@ -843,6 +883,49 @@ def _assess_fnirs_tapping(run: _Run, step: Assess, step_id: str) -> None:
             run.assessments += [r | {"condition": condition} for r in records]
 
 
+def _assess_ogtt(run: _Run, step: Assess, step_id: str) -> None:
+    """Oral glucose tolerance test: 75 g of glucose drunk at once, plasma glucose and insulin
+    sampled at 0, 30, 60, 90 and 120 min (the slow layer runs at rest meanwhile); the record's
+    value is the 2-h glucose, with the ADA classification and the Matsuda index."""
+    glucose, insulin = [], []
+    run.slow.add("gut_carbohydrate", np.full(run.body.n_subjects, ogtt.OGTT_GLUCOSE_LOAD))
+    start = run.t
+    for k, minute in enumerate(ogtt.OGTT_TIMES_MIN):
+        if k:
+            _run_rest(run, Rest(60.0 * (minute - ogtt.OGTT_TIMES_MIN[k - 1])), step_id)
+        glucose.append(run.slow.state("glucose_plasma"))
+        insulin.append(run.slow.state("insulin_plasma"))
+    summary = ogtt.summarise_ogtt(np.stack(glucose, axis=1), np.stack(insulin, axis=1))
+    records = _records(
+        run,
+        "ogtt",
+        None,
+        step_id,
+        summary.two_hour_glucose,
+        "mg/dL",
+        start_s=np.full(run.body.n_subjects, start),
+        fasting_glucose_mg_dl=summary.fasting_glucose,
+        peak_glucose_mg_dl=summary.peak_glucose,
+        peak_time_min=summary.peak_time,
+        fasting_insulin_pmol_l=summary.fasting_insulin,
+        peak_insulin_pmol_l=summary.peak_insulin,
+        matsuda_index=summary.matsuda_index,
+    )
+    for record, label in zip(records, summary.classification, strict=True):
+        record["classification"] = str(label)
+    run.assessments += records
+
+
+def _assess_bmd(run: _Run, step: Assess, step_id: str) -> None:
+    """DXA-like bone density: spine (L1-L4) and femoral-neck BMD now, with T- and Z-scores
+    and the WHO category (takes no time)."""
+    values = {site: run.slow.value(f"bmd_{site}") for site in bmd.SITES}
+    ages = np.broadcast_to(run.body.age, (run.body.n_subjects,))
+    run.assessments += bmd.bmd_records(
+        values, run.body.params, run.sexes, [float(a) for a in ages], run.t, step_id
+    )
+
+
 ASSESSMENTS: dict[str, Callable[[_Run, Assess, str], None]] = {
     "1RM": _assess_1rm,
     "endurance": _assess_endurance,
@@ -851,6 +934,8 @@ ASSESSMENTS: dict[str, Callable[[_Run, Assess, str], None]] = {
     "tapping": _assess_tapping,
     "fnirs_tapping": _assess_fnirs_tapping,
     "reaction_time": _assess_reaction_time,
+    "ogtt": _assess_ogtt,
+    "bmd": _assess_bmd,
 }
 
 
@@ -865,7 +950,12 @@ def _run_walk(run: _Run, step: Walk, step_id: str) -> None:
     bout, info = gait.walk(
         run.body, states, step.speed, step.seconds, run.fast, run.rng, where=f"step '{step}'"
     )
-    _bout_step(run, step_id, bout, run.outputs)
+    loads = {
+        "exercise_load_hip": loading.hip_walking(step.speed),
+        "exercise_load_spine": loading.spine_gait(step.speed),
+        "loading_frequency": info["cadence"] / 60.0,
+    }
+    _bout_step(run, step_id, bout, run.outputs, loads)
     run.assessments += _records(
         run,
         "cadence",

@@ -21,10 +21,15 @@ from scipy.integrate import odeint
 from myoaxis.body import Body
 from myoaxis.core.equations import Component, Input, Model
 from myoaxis.core.errors import SimulationError
-from myoaxis.physiology import ports
-from myoaxis.physiology.endocrine import hpa, myokines
+from myoaxis.physiology import bone, ports
+from myoaxis.physiology.endocrine import glucose_insulin, hpa, myokines
 
-COMPONENTS = (myokines.IL6, hpa.HPA)
+COMPONENTS = (
+    *myokines.COMPONENTS,
+    hpa.HPA,
+    *glucose_insulin.COMPONENTS,
+    *bone.COMPONENTS,
+)
 
 PORTS = {x.name for x in vars(ports).values() if isinstance(x, Input)}
 RTOL = 1e-8
@@ -96,6 +101,15 @@ class SlowLayer:
         """The current value of one state, ``(subjects,)``."""
         k = [s.name for s in self.model.states].index(name)
         return self.y[k :: self.n_states].copy()
+
+    def value(self, name: str) -> np.ndarray:
+        """The current value of a state or a named intermediate (e.g. ``bmd_spine``),
+        ``(subjects,)``, with the inputs of the last segment."""
+        if name in (s.name for s in self.model.states):
+            return self.state(name)
+        k = [a.name for a in self.model.assignments].index(name)
+        u = self._inputs_at(np.array([self.t]))[0]
+        return self._assigned(self.t, self.y, self.parameters, u)[k].copy()
 
     def add(self, name: str, amount: np.ndarray) -> None:
         """Add ``amount`` (in the state's units) to state ``name`` now (e.g. a meal)."""

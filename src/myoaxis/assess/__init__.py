@@ -1,7 +1,9 @@
 """Clinical tests and their records (``myoaxis list tests``)."""
 
+from myoaxis.assess.bmd import TESTS as _BMD_TESTS
 from myoaxis.assess.mvc import KG_FORCE, mvc_records, peak_moving_mean
 from myoaxis.assess.mvc import TESTS as _MVC_TESTS
+from myoaxis.assess.ogtt import TESTS as _OGTT_TESTS
 from myoaxis.assess.rns import TESTS as _RNS_TESTS
 from myoaxis.assess.tapping import TESTS as _TAPPING_TESTS
 from myoaxis.assess.voluntary_activation import TESTS as _VA_TESTS
@@ -29,6 +31,8 @@ TESTS = {
     **_RNS_TESTS,
     **_VA_TESTS,
     **_TAPPING_TESTS,
+    **_OGTT_TESTS,
+    **_BMD_TESTS,
 }
 
 __all__ = ["KG_FORCE", "TESTS", "mvc_records", "peak_moving_mean"]

@@ -52,7 +52,11 @@ class State:
 
 @dataclass(frozen=True)
 class Input:
-    """A piecewise-constant port written by the fast layer or the protocol."""
+    """A piecewise-constant port written by the fast layer or the protocol.
+
+    A component may also declare, as an input with a default, a quantity that another component
+    computes (so that it can be built and tested alone); in a model that has that component the
+    input is wired to the computed quantity."""
 
     name: str
     units: str
@@ -103,8 +107,13 @@ class Model:
         self.states = tuple(s for c in self.components for s in c.states)
         if len({s.name for s in self.states}) != len(self.states):
             raise ExpressionError("a state is declared by two components")
-        self.inputs = tuple(
-            _unique((i for c in self.components for i in c.inputs), "input").values()
+        provided = {s.name for s in self.states} | {
+            a.name for c in self.components for a in c.assignments
+        }
+        self.inputs = tuple(  # an input another component computes is wired to it, not a port
+            i
+            for i in _unique((i for c in self.components for i in c.inputs), "input").values()
+            if i.name not in provided
         )
         self.parameter_units: dict[str, str] = {}
         for c in self.components:
@@ -198,7 +207,10 @@ class Model:
             for where, expr, unit, store in checks:
                 value = evaluate(expr, floats)
                 if value == 0 and not hasattr(evaluate(expr, quantities), "to"):
-                    continue  # a literal zero has every unit
+                    if store:  # a literal zero has every unit
+                        floats[where] = 0.0
+                        quantities[where] = ureg.Quantity(0.0, unit)
+                    continue
                 try:
                     q = evaluate(expr, quantities)
                     q_in = (q if hasattr(q, "to") else ureg.Quantity(q)).to(unit).magnitude

@@ -116,9 +116,25 @@ class Expression:
         return frozenset(found)
 
 
-def _print(node: ast.AST, name: Callable[[str], str], dialect: str, unit: str = "") -> str:
-    def p(n: ast.AST) -> str:
-        return _print(n, name, dialect, unit)
+def _print(
+    node: ast.AST,
+    name: Callable[[str], str],
+    dialect: str,
+    unit: str = "",
+    unit_of: Callable[[ast.AST], str] | None = None,
+) -> str:
+    def p(n: ast.AST, partner: ast.AST | None = None) -> str:
+        """Print ``n``; a number compared with, added to or chosen instead of ``partner``
+        takes ``partner``'s unit (SBML unit checking needs it)."""
+        own = unit
+        if (
+            isinstance(n, ast.Constant)
+            and unit_of is not None
+            and partner is not None
+            and not isinstance(partner, ast.Constant)
+        ):
+            own = unit_of(partner)
+        return _print(n, name, dialect, own, unit_of)
 
     match node:
         case ast.Constant(value=v):
@@ -127,11 +143,13 @@ def _print(node: ast.AST, name: Callable[[str], str], dialect: str, unit: str = 
             return name(_dotted(node))
         case ast.BinOp(op=op, left=a, right=b):
             sym = "^" if dialect == "sbml" and isinstance(op, ast.Pow) else _BINARY[type(op)]
+            if isinstance(op, ast.Add | ast.Sub):
+                return f"({p(a, b)} {sym} {p(b, a)})"
             return f"({p(a)} {sym} {p(b)})"
         case ast.UnaryOp(op=op, operand=a):
             return f"(-{p(a)})" if isinstance(op, ast.USub) else p(a)
         case ast.Compare(ops=[op], left=a, comparators=[b]):
-            return f"({p(a)} {_COMPARE[type(op)]} {p(b)})"
+            return f"({p(a, b)} {_COMPARE[type(op)]} {p(b, a)})"
         case ast.BoolOp(op=op, values=values):
             if dialect == "sbml":
                 joiner = " && " if isinstance(op, ast.And) else " || "
@@ -139,7 +157,12 @@ def _print(node: ast.AST, name: Callable[[str], str], dialect: str, unit: str = 
                 joiner = " and " if isinstance(op, ast.And) else " or "
             return "(" + joiner.join(p(v) for v in values) + ")"
         case ast.Call(func=ast.Name(id=f), args=args):
-            a = [p(x) for x in args]
+            if f == "where":
+                a = [p(args[0]), p(args[1], args[2]), p(args[2], args[1])]
+            elif f in ("max", "min"):
+                a = [p(args[0], args[1]), p(args[1], args[0])]
+            else:
+                a = [p(x) for x in args]
             if f == "where":
                 if dialect == "sbml":
                     return f"piecewise({a[1]}, {a[0]}, {a[2]})"
@@ -161,11 +184,15 @@ def to_python(expr: Expression, name: Callable[[str], str]) -> str:
 
 
 def to_sbml(
-    expr: Expression, name: Callable[[str], str], literal_unit: str = "dimensionless"
+    expr: Expression,
+    name: Callable[[str], str],
+    literal_unit: str = "dimensionless",
+    unit_of: Callable[[ast.AST], str] | None = None,
 ) -> str:
-    """SBML Level 3 infix formula for ``expr`` (``where`` and ``max``/``min`` as piecewise),
-    every number tagged with the unit id ``literal_unit``."""
-    return _print(expr.tree, name, "sbml", literal_unit)
+    """SBML Level 3 infix formula for ``expr`` (``where`` and ``max``/``min`` as piecewise).
+    Every number is tagged with the unit id ``literal_unit``, except one that is compared with,
+    added to or chosen instead of an expression ``e``, which gets ``unit_of(e)``."""
+    return _print(expr.tree, name, "sbml", literal_unit, unit_of)
 
 
 def _function(f: str):
@@ -176,7 +203,7 @@ def _function(f: str):
     return getattr(np, f)
 
 
-def evaluate(expr: Expression, env: Mapping[str, object]):
+def evaluate(expr: Expression | ast.AST, env: Mapping[str, object]):
     """Evaluate ``expr`` on scalar values (floats or pint quantities) from ``env``.
 
     ``where`` evaluates both branches (so a unit check sees both) and subtracts them, which
@@ -221,7 +248,7 @@ def evaluate(expr: Expression, env: Mapping[str, object]):
                 return _function(f)(*[ev(a) for a in args])
         raise ExpressionError(f"cannot evaluate {ast.dump(node)}")  # pragma: no cover
 
-    return ev(expr.tree)
+    return ev(expr.tree if isinstance(expr, Expression) else expr)
 
 
 def python_name(dotted: str) -> str:

@@ -26,7 +26,7 @@ import numpy as np
 
 from myoaxis.core.citations import registry, source_keys
 from myoaxis.core.errors import ExportError
-from myoaxis.core.expressions import Expression, python_name, to_sbml
+from myoaxis.core.expressions import Expression, evaluate, python_name, to_sbml
 from myoaxis.core.files import atomic_write
 from myoaxis.core.units import ureg
 from myoaxis.slow import Impulse, Segment, SlowLayer
@@ -123,8 +123,21 @@ class _Writer:
         p.setConstant(constant)
         return p
 
+    def unit_of(self, node) -> str:
+        """The unit id of a sub-expression, evaluated on pint quantities (of arbitrary distinct
+        magnitudes: only the unit of the result is used)."""
+        m = self.layer.model
+        if not hasattr(self, "_probe"):
+            names = [*m.parameters, *(x.name for x in (*m.states, *m.inputs, *m.assignments))]
+            rng = np.random.default_rng(1)
+            self._probe = {
+                n: ureg.Quantity(rng.uniform(0.5, 2.0), m.units_of(n)) for n in [*names, "time"]
+            }
+        q = evaluate(node, self._probe)
+        return self.unit(f"{q.units}") if hasattr(q, "units") else "dimensionless"
+
     def math(self, expr: Expression, where: str, literal_unit: str = "dimensionless"):
-        formula = to_sbml(expr, python_name, literal_unit)
+        formula = to_sbml(expr, python_name, literal_unit, self.unit_of)
         ast = self.sbml.parseL3FormulaWithModel(formula, self.model)
         if ast is None:
             raise ExportError(

@@ -17,9 +17,11 @@ ME/CFS).
 # Importing the case modules registers their cases.
 from myoaxis.validation import (  # noqa: F401
     afferents,
+    bone,
     energetics,
     fatigue,
     gentile2019,
+    glucose_insulin,
     haemodynamics,
     hpa,
     intermittent,
@@ -27,6 +29,7 @@ from myoaxis.validation import (  # noqa: F401
     motor,
     motor_fatigue,
     muscle,
+    myokines,
     nmj,
     reaction_time,
     rhythm,
