@@ -10,12 +10,29 @@ from hypothesis import strategies as st
 from myoaxis.assess import bmd
 from myoaxis.body import Body
 from myoaxis.conditions import base_parameters, condition, subject_parameters
+from myoaxis.core.equations import Component, Input
 from myoaxis.core.errors import ParameterError, ScenarioError
+from myoaxis.physiology import bone
 from myoaxis.physiology.bone import loading
+from myoaxis.physiology.bone.osteokines import READS
 from myoaxis.slow import Segment, SlowLayer
 from myoaxis.validation import bone as vb
 
 DAY = vb.DAY
+_REST = {
+    "il6_plasma": base_parameters().value_in("il6.baseline_plasma", "pg/mL"),
+    "cortisol_plasma": base_parameters().value_in("bone.glucocorticoid.daily_mean", "nmol/L"),
+    "inflammation": 0.0,
+}
+# Bone alone: the names it reads from other components are inputs the tests set (at rest
+# unless a test holds them elsewhere).
+READS_AT_REST = Component(
+    name="bone_reads_at_rest",
+    states=(),
+    parameters={},
+    inputs=tuple(Input(n, u, f"{n} (set by the test)", _REST[n]) for n, u in READS.items()),
+)
+BONE_ALONE = (READS_AT_REST, *bone.COMPONENTS)
 STATES_AT_START = {
     "bone_osteoclasts_hip": 1.0606601717798212,  # Komarova C-bar, (beta1/alpha1)(beta2/alpha2)^0.5
     "bone_osteoblasts_hip": 212.13203435596424,  # B-bar, (beta1/alpha1)(beta2/alpha2)^-0.5
@@ -31,7 +48,7 @@ def cohort(n: int = 2) -> Body:
 
 
 def layer(body: Body | None = None, period: float = DAY) -> SlowLayer:
-    return SlowLayer(body or cohort(), period, vb.MODEL)
+    return SlowLayer(body or cohort(), period, BONE_ALONE)
 
 
 def value(slow: SlowLayer, name: str) -> np.ndarray:

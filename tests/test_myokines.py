@@ -22,7 +22,24 @@ HOUR = 3600.0
 DAY = 24 * HOUR
 
 
-def layer(n: int = 1, period: float = 60.0, components=cases.COMPONENTS, **overrides):
+# The myokines alone, with insulin held at the glucose-insulin model's basal value.
+RESTING_METABOLISM = Component(
+    name="resting_metabolism",
+    states=(),
+    parameters={"glucose_insulin.basal_insulin": "pmol/L"},
+    assignments=(
+        Assignment(
+            "insulin_plasma",
+            "pmol/L",
+            "plasma insulin held at the glucose-insulin model's basal value",
+            "glucose_insulin.basal_insulin",
+        ),
+    ),
+)
+MYOKINES_ALONE = (*myokines.COMPONENTS, RESTING_METABOLISM)
+
+
+def layer(n: int = 1, period: float = 60.0, components=MYOKINES_ALONE, **overrides):
     params = [subject_parameters("healthy_adult", "male", 30, overrides=overrides)] * n
     return SlowLayer(Body(params, np.full(n, 75.0)), period, components=components)
 
@@ -82,7 +99,7 @@ def test_low_glycogen_amplifies_il6_production():
     )
     bout = [(2 * HOUR, cases.cycling(0.7))]
     full = run(layer(), bout)
-    depleted = run(layer(components=(*cases.COMPONENTS, low)), bout)
+    depleted = run(layer(components=(*MYOKINES_ALONE, low)), bout)
     rise = [v["il6_plasma"][0, -1] - 1.0 for v in (full, depleted)]
     gain = float(full["il6_glycogen_factor"][0, -1]), float(depleted["il6_glycogen_factor"][0, -1])
     assert gain == (1.0, pytest.approx(1.7))

@@ -51,8 +51,11 @@ class Body:
         body_mass_kg: np.ndarray,
         age_years: np.ndarray | float = 40.0,
     ):
-        self.params = params
-        self.body_mass = np.asarray(body_mass_kg, dtype=float)
+        self.body_mass = np.broadcast_to(np.asarray(body_mass_kg, dtype=float), (len(params),))
+        self.params = [  # the parameter the slow-layer equations read the body mass from
+            p.with_values({"body.mass": m}, "subject body mass") if "body.mass" in p else p
+            for p, m in zip(params, self.body_mass, strict=True)
+        ]
         self.age = np.broadcast_to(np.asarray(age_years, dtype=float), (len(params),))
         self._muscles: dict[str, Muscle] = {}
 

@@ -106,17 +106,7 @@ class Simulation:
             tuple(s.conditions),
             s.overrides,
             f"{self.scenario.source}: subject.overrides",
-        ).with_values(
-            {
-                "circadian.clock_at_start": self.scenario.start_hour,
-                "glucose_insulin.body_mass": s.body_mass_kg,
-            },
-            "scenario",
-        )
-        params = params.with_values(
-            {"bone.spine.baseline_bmd": bmd.baseline_bmd(params, "spine", s.sex, s.age_years)},
-            "age- and sex-matched reference",
-        )
+        ).with_values({"circadian.clock_at_start": self.scenario.start_hour}, "scenario start_time")
         self.body = Body([params], np.array([s.body_mass_kg]), s.age_years)
         return self
 
@@ -709,13 +699,10 @@ def _gait_loads(run: _Run, step: Cycle, intensity: np.ndarray) -> dict[str, np.n
     rest = _param(run, "running.resting_vo2", "mL/kg/min")
     speed = (vo2 - rest) / _param(run, "running.oxygen_cost", "mL/kg/m") / 60.0  # m/s
     moving = speed > 0
+    gait = np.where(moving, speed, 1.0)  # any valid speed where nobody runs; masked below
     return {
-        "exercise_load_hip": np.array(
-            [loading.hip_running(v) if m else 0.0 for v, m in zip(speed, moving, strict=True)]
-        ),
-        "exercise_load_spine": np.array(
-            [loading.spine_gait(v) if m else 0.0 for v, m in zip(speed, moving, strict=True)]
-        ),
+        "exercise_load_hip": np.where(moving, loading.hip_running(gait), 0.0),
+        "exercise_load_spine": np.where(moving, loading.spine_gait(gait), 0.0),
         "loading_frequency": np.where(moving, _param(run, "running.cadence", "Hz"), 0.0),
     }
 

@@ -92,6 +92,7 @@ class SlowLayer:
         self.t = 0.0
         self.samples: list[tuple[float, np.ndarray]] = [(0.0, self.y.copy())]
         self.schedule: list[Segment | Impulse] = []
+        self._state_index = {s.name: k for k, s in enumerate(self.model.states)}
 
     @property
     def n_states(self) -> int:
@@ -99,13 +100,13 @@ class SlowLayer:
 
     def state(self, name: str) -> np.ndarray:
         """The current value of one state, ``(subjects,)``."""
-        k = [s.name for s in self.model.states].index(name)
+        k = self._state_index[name]
         return self.y[k :: self.n_states].copy()
 
     def value(self, name: str) -> np.ndarray:
         """The current value of a state or a named intermediate (e.g. ``bmd_spine``),
         ``(subjects,)``, with the inputs of the last segment."""
-        if name in (s.name for s in self.model.states):
+        if name in self._state_index:
             return self.state(name)
         k = [a.name for a in self.model.assignments].index(name)
         u = self._inputs_at(np.array([self.t]))[0]
@@ -113,7 +114,7 @@ class SlowLayer:
 
     def add(self, name: str, amount: np.ndarray) -> None:
         """Add ``amount`` (in the state's units) to state ``name`` now (e.g. a meal)."""
-        k = [s.name for s in self.model.states].index(name)
+        k = self._state_index[name]
         amount = np.broadcast_to(np.asarray(amount, float), (self.body.n_subjects,)).copy()
         self.y[k :: self.n_states] += amount
         self.schedule.append(Impulse(self.t, name, amount))

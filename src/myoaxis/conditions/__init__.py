@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from myoaxis.assess import bmd
 from myoaxis.core.errors import ParameterError, ScenarioError, unknown_name
 from myoaxis.core.parameters import ParameterSet
 from myoaxis.muscles import muscle_names
@@ -100,6 +101,8 @@ def subject_parameters(
             f0 *= params.value(f"muscle.{m}.sex_strength_ratio")
         scaled[f"muscle.{m}.max_isometric_force"] = f0
     params = params.with_values(scaled, source="dodds2014")
+    spine = bmd.baseline_bmd(params, "spine", sex, age_years)  # the age- and sex-matched mean
+    params = params.with_values({"bone.spine.baseline_bmd": spine}, "varatharajan2026")
     for c in conditions:
         params = params.overlaid(condition(c))
     return params.overridden(overrides or {}, f"{pre}subject.overrides")

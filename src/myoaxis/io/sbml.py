@@ -68,6 +68,10 @@ class _Writer:
         self.model.setTimeUnits("second")
         self.units: dict[str, str] = {}
         self.events = 0
+        m = layer.model
+        names = [*m.parameters, *(x.name for x in (*m.states, *m.inputs, *m.assignments)), "time"]
+        rng = np.random.default_rng(1)  # distinct magnitudes, so no probe divides by zero
+        self.probe = {n: ureg.Quantity(rng.uniform(0.5, 2.0), m.units_of(n)) for n in names}
 
     # -- units and annotations ------------------------------------------------------------------
 
@@ -126,14 +130,7 @@ class _Writer:
     def unit_of(self, node) -> str:
         """The unit id of a sub-expression, evaluated on pint quantities (of arbitrary distinct
         magnitudes: only the unit of the result is used)."""
-        m = self.layer.model
-        if not hasattr(self, "_probe"):
-            names = [*m.parameters, *(x.name for x in (*m.states, *m.inputs, *m.assignments))]
-            rng = np.random.default_rng(1)
-            self._probe = {
-                n: ureg.Quantity(rng.uniform(0.5, 2.0), m.units_of(n)) for n in [*names, "time"]
-            }
-        q = evaluate(node, self._probe)
+        q = evaluate(node, self.probe)
         return self.unit(f"{q.units}") if hasattr(q, "units") else "dimensionless"
 
     def math(self, expr: Expression, where: str, literal_unit: str = "dimensionless"):

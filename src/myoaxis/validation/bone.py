@@ -2,9 +2,8 @@
 
 The slow layer is driven exactly as the protocol steps will drive it: ``weight_bearing`` = 0 for
 bed rest, the ``menopause`` overlay for the oestrogen deficiency, an impulse into the osteoclast
-state for Komarova's single remodelling cycle. :data:`MODEL` is the component tuple the cases
-run; until the full slow layer includes bone, the names bone reads from other components
-(IL-6, cortisol, inflammation) come from :data:`READS_AT_REST`, held at their resting values.
+state for Komarova's single remodelling cycle. The cases run the full slow layer,
+so IL-6, cortisol and inflammation respond to what the protocol does.
 """
 
 from __future__ import annotations
@@ -14,31 +13,13 @@ from functools import cache
 import numpy as np
 
 from myoaxis.body import Body
-from myoaxis.conditions import base_parameters, subject_parameters
-from myoaxis.core.equations import Component, Input
-from myoaxis.physiology import bone
+from myoaxis.conditions import subject_parameters
 from myoaxis.physiology.bone import loading
-from myoaxis.physiology.bone.osteokines import READS
 from myoaxis.slow import SlowLayer
 from myoaxis.validation.registry import ValidationCase, register
 
 DAY = 86400.0
 YEAR = 365.25 * DAY
-_REST_VALUES = {
-    "il6_plasma": base_parameters().value_in("il6.baseline_plasma", "pg/mL"),
-    "cortisol_plasma": base_parameters().value_in("bone.glucocorticoid.daily_mean", "nmol/L"),
-    "inflammation": 0.0,
-}
-READS_AT_REST = Component(
-    name="bone_reads_at_rest",
-    states=(),
-    parameters={},
-    inputs=tuple(
-        Input(name, unit, f"{name} held at rest (stand-in for its component)", _REST_VALUES[name])
-        for name, unit in READS.items()
-    ),
-)
-MODEL = (READS_AT_REST, *bone.COMPONENTS)
 
 PULSE = 10.0  # osteoclasts added for Komarova's single cycle (Komarova 2003 Fig. 2: 11 vs 1.06)
 SCLEROSTIN_DAYS = (28, 60, 90)
@@ -68,7 +49,7 @@ def trace(layer: SlowLayer, name: str) -> tuple[np.ndarray, np.ndarray]:
 @cache
 def remodelling_cycle() -> dict[str, np.ndarray]:
     """Daily osteoclasts, osteoblasts and bone mass at the hip after an osteoclast pulse."""
-    layer = SlowLayer(man(), DAY, MODEL)
+    layer = SlowLayer(man(), DAY)
     layer.add("bone_osteoclasts_hip", np.array([PULSE]))
     layer.advance(200 * DAY)
     out = {k: trace(layer, f"bone_{k}_hip")[1] for k in ("osteoclasts", "osteoblasts", "mass")}
@@ -96,7 +77,7 @@ def cycle_end_mass() -> float:
 
 @cache
 def bed_rest(days: int = 90) -> SlowLayer:
-    layer = SlowLayer(man(), DAY, MODEL)
+    layer = SlowLayer(man(), DAY)
     layer.advance(days * DAY, {"weight_bearing": np.array([0.0])})
     return layer
 
@@ -117,7 +98,7 @@ def bed_rest_sclerostin_change(day: int) -> float:
 def menopause_transition(start_years: float = -5.0, years: float = 12.5):
     """Spine and femoral-neck BMD (% of start) of a woman from ``start_years`` around the FMP."""
     overrides = {"bone.time_since_menopause": f"{start_years} year"}
-    layer = SlowLayer(woman(50.0, ("menopause",), overrides), 30 * DAY, MODEL)
+    layer = SlowLayer(woman(50.0, ("menopause",), overrides), 30 * DAY)
     layer.advance(years * YEAR)
     t, spine = trace(layer, "bmd_spine")
     _, hip = trace(layer, "bmd_hip")
@@ -156,7 +137,7 @@ def exercise_trial(weeks: int = 52, years_after_fmp: float = 6.0) -> dict[str, n
     overrides = {"bone.time_since_menopause": f"{years_after_fmp} year"}
     params = subject_parameters("healthy_adult", "female", 58.0, ("menopause",), overrides)
     body = Body([params, params], np.full(2, 65.0))
-    layer = SlowLayer(body, 7 * DAY, MODEL)
+    layer = SlowLayer(body, 7 * DAY)
     session = combination_session(body)
     session_time = sum(seconds for seconds, _ in session)
     for _ in range(weeks):

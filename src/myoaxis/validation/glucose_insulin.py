@@ -2,8 +2,8 @@
 
 Every case drives :class:`~myoaxis.slow.SlowLayer` directly, as the protocol steps will: a meal
 adds grams to ``gut_carbohydrate``; exercise holds ``exercise_intensity`` (fraction of VO2max)
-and, where muscle glycogen matters, ``muscle_glycogen_use`` (g/s). :data:`COMPONENTS` is the
-component tuple used (switch it to the full slow layer with ``slow.COMPONENTS`` when wired).
+and, where muscle glycogen matters, ``muscle_glycogen_use`` (g/s). The cases run the full slow
+layer.
 
 ``roy_parker_reference`` integrates Roy & Parker's 2007 equations and table values (as in the
 MIT transcription hpeuscher/loopinsight1) so that our replacement of their integrated-intensity
@@ -20,11 +20,9 @@ from scipy.integrate import solve_ivp
 from myoaxis.assess.ogtt import OGTT_GLUCOSE_LOAD, OGTT_TIMES_MIN, summarise_ogtt
 from myoaxis.body import Body
 from myoaxis.conditions import subject_parameters
-from myoaxis.physiology.endocrine.glucose_insulin import COMPONENTS as GLUCOSE_COMPONENTS
 from myoaxis.slow import SlowLayer
 from myoaxis.validation.registry import ValidationCase, register
 
-COMPONENTS = GLUCOSE_COMPONENTS
 PERIOD = 60.0  # s, sampling grid of the slow layer in these cases
 MINUTE = 60.0
 HOUR = 3600.0
@@ -35,7 +33,7 @@ def _body() -> Body:
 
 
 def _layer() -> SlowLayer:
-    return SlowLayer(_body(), PERIOD, COMPONENTS)
+    return SlowLayer(_body(), PERIOD)
 
 
 def _value(layer: SlowLayer, name: str) -> np.ndarray:
@@ -203,9 +201,7 @@ def resynthesis_rate(
     layer.advance(t0 + hours * HOUR - layer.t)
     end = layer.state("muscle_glycogen")[0]
     v = layer.body.values
-    muscle = float(
-        v("glucose_insulin.muscle_mass_fraction")[0] * v("glucose_insulin.body_mass", "kg")[0]
-    )
+    muscle = float(v("glucose_insulin.muscle_mass_fraction")[0] * v("body.mass", "kg")[0])
     grams_per_mmol = float(v("glucose_insulin.glucosyl_mass", "g/mmol")[0])
     return (end - start) / grams_per_mmol / muscle / hours
 

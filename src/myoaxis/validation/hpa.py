@@ -4,6 +4,7 @@ profile, the awakening response and sleep's inhibition of nocturnal secretion.
 The cases drive the slow layer directly with the inputs the protocol steps will write
 (``exercise_intensity`` for a ride, ``asleep`` = 1 for sleep). Every run is a batch: the
 subjects of one batch differ only in their inputs, so one integration serves several cases.
+The cases run the full slow layer (IL-6 responds to the bouts).
 Simulated cortisol is plasma cortisol without haemoconcentration, so exercise data are compared
 after correcting them for the plasma-volume change the paper reports.
 """
@@ -16,23 +17,11 @@ import numpy as np
 
 from myoaxis.body import Body
 from myoaxis.conditions import subject_parameters
-from myoaxis.core.equations import Component, Input
-from myoaxis.physiology.endocrine.hpa import HPA
 from myoaxis.slow import SlowLayer
 from myoaxis.validation.registry import ValidationCase, register
 
 HOUR = 3600.0
 MINUTE = 60.0
-
-# Names the HPA axis reads from other components, held at rest while it is validated alone.
-IL6_AT_REST = Component(
-    "il6_at_rest",
-    states=(),
-    parameters={},
-    inputs=(Input("il6_plasma", "pg/mL", "plasma IL-6 (held at its resting value)", 1.0),),
-)
-# The model the cases run; the lead switches this to the full slow layer (slow.COMPONENTS).
-COMPONENTS = (HPA, IL6_AT_REST)
 
 HILL_INTENSITIES = (0.4, 0.6, 0.8)  # fraction of VO2max, 30 min each (Hill et al. 2008)
 BOUT_START = 9.0  # clock hour; after a night asleep 23:00-07:00
@@ -44,7 +33,7 @@ def _layer(clock_hours: float, n: int) -> SlowLayer:
     params = subject_parameters(
         "healthy_adult", "male", 30.0, overrides={"circadian.clock_at_start": f"{clock_hours} h"}
     )
-    return SlowLayer(Body([params] * n, np.full(n, 75.0)), MINUTE, components=COMPONENTS)
+    return SlowLayer(Body([params] * n, np.full(n, 75.0)), MINUTE)
 
 
 def _night(layer: SlowLayer, asleep: np.ndarray) -> None:

@@ -3,10 +3,8 @@
 Each case drives the slow layer directly, exactly as the protocol steps do: a bout holds the
 ports (``active_mass_activation``, ``exercise_intensity``, ``lactate_arterial``) for its
 duration, rest leaves them at their defaults. Whole-body bouts use the cycling step's port,
-the energetics cycling muscle mass times the fraction of VO2max. :data:`COMPONENTS` is the model
-the cases run; the glucose–insulin names it reads are held at rest by
-:data:`RESTING_METABOLISM` (insulin at its basal value; glycogen through IL-6's fallback input of
-1). Swap in the full slow layer to run them with glycogen and insulin responding.
+the energetics cycling muscle mass times the fraction of VO2max. The cases run the full slow
+layer, so glycogen and insulin respond to the bouts.
 """
 
 from __future__ import annotations
@@ -17,25 +15,8 @@ import numpy as np
 
 from myoaxis.body import Body
 from myoaxis.conditions import subject_parameters
-from myoaxis.core.equations import Assignment, Component
-from myoaxis.physiology.endocrine import myokines
 from myoaxis.slow import SlowLayer
 from myoaxis.validation.registry import ValidationCase, register
-
-RESTING_METABOLISM = Component(
-    name="resting_metabolism",
-    states=(),
-    parameters={"glucose_insulin.basal_insulin": "pmol/L"},
-    assignments=(
-        Assignment(
-            "insulin_plasma",
-            "pmol/L",
-            "plasma insulin held at the glucose-insulin model's basal value",
-            "glucose_insulin.basal_insulin",
-        ),
-    ),
-)
-COMPONENTS = (*myokines.COMPONENTS, RESTING_METABOLISM)
 
 HOUR = 3600.0
 STEENSBERG_MASS = 2.5  # kg of active knee-extensor muscle (Steensberg 2000)
@@ -50,7 +31,7 @@ def _body() -> Body:
 def simulate(segments: list[tuple[float, dict[str, float]]]) -> tuple[np.ndarray, dict]:
     """Run ``(duration_s, ports)`` segments from rest; times (s) and every variable ``(T,)``."""
     body = _body()
-    layer = SlowLayer(body, PERIOD, components=COMPONENTS)
+    layer = SlowLayer(body, PERIOD)
     for duration, ports in segments:
         layer.advance(duration, {k: np.array([v]) for k, v in ports.items()})
     times, values = layer.series()

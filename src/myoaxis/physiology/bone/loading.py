@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from myoaxis.core.errors import ScenarioError
 
 KMH = 1 / 3.6  # m/s per km/h
@@ -51,41 +53,41 @@ TRUNK_LEVER_RATIO = 2.0  # load-line offset above L4 / erector spinae moment arm
 G = 9.80665  # m/s^2
 
 
-def _speed(speed_m_s: float, what: str) -> float:
-    if not speed_m_s > 0:
+def _speed(speed_m_s, what: str) -> np.ndarray:
+    v = np.asarray(speed_m_s, dtype=float)
+    if not np.all(v > 0):
         raise ScenarioError(f"{what}: speed must be > 0 m/s, got {speed_m_s!r}")
-    return float(speed_m_s)
+    return v
 
 
-def vertical_grf(speed_m_s: float) -> float:
+def vertical_grf(speed_m_s):
     """Peak vertical ground reaction force (BW) at a gait speed (Keller et al. 1996):
-    1.2 BW at 1.5 m/s rising linearly to 2.5 BW at 6 m/s, constant above."""
-    v = min(_speed(speed_m_s, "vertical_grf"), 6.0)
+    1.2 BW at 1.5 m/s rising linearly to 2.5 BW at 6 m/s, constant above. Scalar or array."""
+    v = np.minimum(_speed(speed_m_s, "vertical_grf"), 6.0)
     return GRF_AT_1_5 + (GRF_AT_6 - GRF_AT_1_5) / (6.0 - 1.5) * (v - 1.5)
 
 
-def hip_walking(speed_m_s: float) -> float:
+def hip_walking(speed_m_s):
     """Peak hip contact force (BW) of walking (Bergmann 2001 level, Bergmann 1993 slope);
-    speeds outside 1-6 km/h are clipped to that range."""
-    lo, hi = WALKING_SPEED_RANGE
-    v = min(max(_speed(speed_m_s, "hip_walking"), lo), hi)
+    speeds outside 1-6 km/h are clipped to that range. Scalar or array."""
+    v = np.clip(_speed(speed_m_s, "hip_walking"), *WALKING_SPEED_RANGE)
     return HIP_WALKING_REFERENCE * (1 + HIP_WALKING_SLOPE * (v - WALKING_REFERENCE_SPEED))
 
 
-def hip_running(speed_m_s: float) -> float:
+def hip_running(speed_m_s):
     """Peak hip contact force (BW) of running: Bergmann 1993's jogging/walking ratio applied to
     the average hip, scaled with the peak vertical GRF from the 2-m/s jogging speed."""
     v = _speed(speed_m_s, "hip_running")
     return HIP_WALKING_REFERENCE * HIP_JOG_RATIO * vertical_grf(v) / vertical_grf(JOGGING_SPEED)
 
 
-def spine_gait(speed_m_s: float) -> float:
+def spine_gait(speed_m_s):
     """Peak lumbar compression (BW) of walking or running: upright compression x peak GRF."""
     return UPRIGHT_LUMBAR_COMPRESSION * vertical_grf(speed_m_s)
 
 
-HABITUAL_HIP = hip_walking(WALKING_REFERENCE_SPEED)  # 2.38 BW = bone.hip.habitual_load
-HABITUAL_SPINE = spine_gait(WALKING_REFERENCE_SPEED)  # 1.09 BW = bone.spine.habitual_load
+HABITUAL_HIP = float(hip_walking(WALKING_REFERENCE_SPEED))  # 2.38 BW = bone.hip.habitual_load
+HABITUAL_SPINE = float(spine_gait(WALKING_REFERENCE_SPEED))  # 1.09 BW = bone.spine.habitual_load
 
 
 @dataclass(frozen=True)

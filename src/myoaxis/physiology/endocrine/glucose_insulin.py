@@ -107,7 +107,7 @@ PARAMETERS = {
     f"{P}insulin_action_gain": "1/s**2/(pmol/L)",
     f"{P}insulin_sensitivity_scale": "dimensionless",
     f"{P}glucose_volume": "dL/kg",
-    f"{P}body_mass": "kg",
+    "body.mass": "kg",
     # insulin kinetics and secretion
     f"{P}basal_insulin": "pmol/L",
     f"{P}insulin_clearance": "1/s",
@@ -148,7 +148,7 @@ PARAMETERS = {
     f"{P}muscle_glycogen_floor": "g",
 }
 
-_MUSCLE_MASS = f"{P}muscle_mass_fraction * {P}body_mass"
+_MUSCLE_MASS = f"{P}muscle_mass_fraction * body.mass"
 _BASAL_SECRETION = (
     f"{P}insulin_clearance * {P}basal_insulin * {P}insulin_volume / (1 - {P}hepatic_extraction)"
 )
@@ -245,7 +245,7 @@ ASSIGNMENTS = (
         f" + (liver_glycogenolysis_exercise - exercise_on * {P}basal_glycogenolysis"
         f" - exercise_glucose_uptake * glucose_plasma / {P}basal_glucose) / {P}glucose_volume"
         f" + (glucose_appearance_gut - {P}glucose_per_glucosyl * muscle_glycogen_resynthesis"
-        f" * {P}milligrams_per_gram) / ({P}glucose_volume * {P}body_mass)",
+        f" * {P}milligrams_per_gram) / ({P}glucose_volume * body.mass)",
     ),
     Assignment(
         "insulin_secretion",
@@ -368,7 +368,7 @@ STATES = (
         f" * min({_positive(f'10 * (1 - liver_glycogen / {P}liver_glycogen_capacity)')}, 1)"
         f" - {_positive(f'liver_glycogen - {P}liver_glycogen_rest')}"
         f" / {P}liver_glycogen_return_time * {_INSULIN_BRAKE}"
-        f" - {P}body_mass * liver_glycogenolysis_exercise / {P}milligrams_per_gram",
+        f" - body.mass * liver_glycogenolysis_exercise / {P}milligrams_per_gram",
         initial=f"{P}liver_glycogen_rest",
         scale=50.0,
     ),
