@@ -6,12 +6,16 @@ from __future__ import annotations
 import libsbml
 import numpy as np
 import pytest
-import roadrunner
 
 import myoaxis as mx
 from myoaxis.cli import app
-from myoaxis.io.sbml import consistency_errors, slow_layer_document, write_sbml
-from myoaxis.slow import VARIABLES
+from myoaxis.io.sbml import (
+    consistency_errors,
+    roadrunner_replay,
+    slow_layer_document,
+    write_sbml,
+)
+from myoaxis.slow import COMPONENTS, VARIABLES, Segment, SlowLayer
 
 pytestmark = pytest.mark.interop
 
@@ -52,14 +56,24 @@ def test_units_and_citations_are_in_the_file(run):
     assert model.getNumEvents() >= 2  # the ride starts and stops
 
 
-def _replay_error(layer, tmp_path) -> dict[str, float]:
-    """Largest relative difference per variable between ``layer``'s samples and libRoadRunner
-    replaying its SBML export (relative to the value, floored at 1e-6 of the range)."""
-    path = write_sbml(layer, tmp_path / "slow.xml")
-    rr = roadrunner.RoadRunner(str(path))
-    rr.integrator.relative_tolerance = 1e-10
-    rr.integrator.absolute_tolerance = 1e-10  # one scalar for all states (ours are per state)
-    rr.integrator.maximum_num_steps = 100_000
+TIGHT = 1e-10  # both solvers, so that the difference measures the export, not the tolerance
+
+
+def _replay_error(run, components, tmp_path) -> dict[str, float]:
+    """Largest relative difference per variable between MyoAxis replaying the run's schedule
+    and libRoadRunner replaying the SBML export of that replay (relative to the value, floored
+    at 1e-6 of the variable's range), both integrated at ``TIGHT``."""
+    sim, _ = run
+    layer = SlowLayer(sim.body, 300.0, components, rtol=TIGHT)
+    full = [i.name for i in sim.slow_layer.model.inputs]
+    keep = [full.index(i.name) for i in layer.model.inputs]
+    layer.replay(
+        [
+            Segment(x.start, x.end, x.inputs[keep]) if isinstance(x, Segment) else x
+            for x in sim.slow_layer.schedule
+        ]
+    )
+    rr = roadrunner_replay(write_sbml(layer, tmp_path / "slow.xml"), layer)
     ours_t, ours = layer.series()
     names = [*(x.name for x in layer.model.states), *(a.name for a in layer.model.assignments)]
     replay = rr.simulate(times=ours_t, selections=["time", *names])
@@ -75,34 +89,31 @@ def _replay_error(layer, tmp_path) -> dict[str, float]:
 
 def test_roadrunner_replays_myokine_hpa_and_glucose_within_1e_4(run, tmp_path):
     from myoaxis.physiology.endocrine import glucose_insulin, hpa, myokines
-    from myoaxis.slow import Segment, SlowLayer
 
-    sim, _ = run
-    layer = SlowLayer(sim.body, 300.0, (myokines.IL6, hpa.HPA, *glucose_insulin.COMPONENTS))
-    full = [i.name for i in sim.slow_layer.model.inputs]
-    keep = [full.index(i.name) for i in layer.model.inputs]
-    layer.replay(
-        [
-            Segment(x.start, x.end, x.inputs[keep]) if isinstance(x, Segment) else x
-            for x in sim.slow_layer.schedule
-        ]
-    )
-    errors = _replay_error(layer, tmp_path)
+    errors = _replay_error(run, (myokines.IL6, hpa.HPA, *glucose_insulin.COMPONENTS), tmp_path)
     assert len(errors) > 30
     assert max(errors.values()) < 1e-4, max(errors, key=errors.get)
 
 
-@pytest.mark.xfail(
-    reason="libRoadRunner 2.10's CVODE stalls (CV_TOO_MUCH_WORK) at the first exercise event "
-    "of the full slow layer (with the inflammation and bone components); our own solver and "
-    "libSBML accept the model. Under investigation; see docs/design.md.",
-    raises=RuntimeError,
-    strict=False,
-)
 def test_roadrunner_replays_the_full_slow_layer_within_1e_4(run, tmp_path):
-    sim, _ = run
-    errors = _replay_error(sim.slow_layer, tmp_path)
+    errors = _replay_error(run, COMPONENTS, tmp_path)
+    assert len(errors) == len(VARIABLES)
     assert max(errors.values()) < 1e-4, max(errors, key=errors.get)
+
+
+def test_a_meal_at_the_start_is_an_event_that_fires(tmp_path):
+    """An SBML trigger true at t = 0 fires only if its initialValue is false."""
+    from myoaxis.body import Body
+    from myoaxis.conditions import subject_parameters
+
+    body = Body([subject_parameters("healthy_adult", "male", 30.0)], np.array([75.0]))
+    layer = SlowLayer(body, 60.0, rtol=TIGHT)
+    layer.add("gut_carbohydrate", np.array([50.0]))  # g, at t = 0
+    layer.advance(600.0)
+    rr = roadrunner_replay(write_sbml(layer, tmp_path / "meal.xml"), layer)
+    replay = rr.simulate(times=[0.0, 600.0], selections=["gut_carbohydrate"])
+    assert replay[0, 0] == pytest.approx(50.0)
+    assert replay[1, 0] == pytest.approx(layer.state("gut_carbohydrate")[0], rel=1e-6)
 
 
 def test_cli_exports_a_scenario(tmp_path):

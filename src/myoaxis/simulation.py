@@ -519,9 +519,25 @@ def _reps(run: _Run, muscle: str, load: np.ndarray, reps: int, step_id: str, tol
         run.rng,
         failure=failure,
     )
-    _bout_step(run, step_id, bout, run.outputs)
+    lifted = np.where(hopeless, 0.0, load)
+    _bout_step(run, step_id, bout, run.outputs, _lift_loads(run, muscle, lifted, tut + pause))
     done = np.where(np.isnan(bout.failure_time), reps, bout.failure_time // (tut + pause))
     return np.where(hopeless, 0, done).astype(int)
+
+
+def _lift_loads(run: _Run, muscle: str, load: np.ndarray, cycle: float) -> dict:
+    """Hip and spine loads of lifting ``load`` (N of ``muscle``'s force) once every ``cycle``
+    seconds, for the groups whose lifts load the skeleton (``loading.RESISTANCE_EXERCISE``)."""
+    exercise = loading.RESISTANCE_EXERCISE.get(muscle)
+    if exercise is None:
+        return {}
+    loads = loading.resistance_loads(load, run.body.body_mass, exercise)
+    lifting = load > 0
+    return {
+        "exercise_load_hip": loads.hip,
+        "exercise_load_spine": loads.spine,
+        "loading_frequency": np.where(lifting, 1.0 / cycle, 0.0),
+    }
 
 
 def _one_rm_reference(run: _Run, muscle: str) -> np.ndarray:

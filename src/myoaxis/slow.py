@@ -12,11 +12,12 @@ what :mod:`myoaxis.io.sbml` writes as SBML events, so an exported file replays t
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
-from scipy.integrate import odeint
+from scipy.integrate import ODEintWarning, odeint
 
 from myoaxis.body import Body
 from myoaxis.core.equations import Component, Input, Model
@@ -32,8 +33,7 @@ COMPONENTS = (
 )
 
 PORTS = {x.name for x in vars(ports).values() if isinstance(x, Input)}
-RTOL = 1e-8
-ATOL_FRACTION = 1e-8  # of each state's typical scale
+RTOL = 1e-8  # relative tolerance; the absolute one is RTOL x each state's typical scale
 
 
 @dataclass(frozen=True)
@@ -78,8 +78,15 @@ class Impulse:
 class SlowLayer:
     """Integrates the slow states of a batch of subjects and samples them on a grid."""
 
-    def __init__(self, body: Body, period: float, components: tuple[Component, ...] = COMPONENTS):
+    def __init__(
+        self,
+        body: Body,
+        period: float,
+        components: tuple[Component, ...] = COMPONENTS,
+        rtol: float = RTOL,
+    ):
         self.body = body
+        self.rtol = rtol
         self.period = period
         self.model = model(components)
         n = body.n_subjects
@@ -88,7 +95,7 @@ class SlowLayer:
         self._rhs, self._assigned = kernels["rhs"], kernels["assigned"]
         self.y = kernels["initial"](self.parameters)
         scale = np.array([s.scale for s in self.model.states])
-        self.atol = np.tile(ATOL_FRACTION * scale, n)
+        self.atol = np.tile(rtol * scale, n)
         self.t = 0.0
         self.samples: list[tuple[float, np.ndarray]] = [(0.0, self.y.copy())]
         self.schedule: list[Segment | Impulse] = []
@@ -150,23 +157,9 @@ class SlowLayer:
         grid = np.arange(first, np.floor(t1 / self.period + 1e-9) + 1) * self.period
         grid = grid[grid < t1 - 1e-9 * max(1.0, t1)]
         times = np.concatenate([[t0], grid, [t1]])
-        rhs, p = self._rhs, self.parameters
-        width = self.n_states - 1
-        ys, info = odeint(
-            lambda y, t: rhs(t, y, p, u),
-            self.y,
-            times,
-            rtol=RTOL,
-            atol=self.atol,
-            ml=width,
-            mu=width,
-            full_output=True,
-            mxstep=100_000,
-        )
+        ys, info = self._solve(times, u)
         if info["message"] != "Integration successful.":
-            raise SimulationError(
-                f"slow layer failed between t = {t0:g} s and {t1:g} s: {info['message']}"
-            )
+            raise SimulationError(self._failure(times, u))
         self._check(ys[-1], t1)
         self.samples += [(float(t), y) for t, y in zip(times[1:-1], ys[1:-1], strict=True)]
         on_grid = abs(t1 / self.period - round(t1 / self.period)) < 1e-9
@@ -175,6 +168,42 @@ class SlowLayer:
         self.y = ys[-1].copy()
         self.schedule.append(Segment(t0, t1, u))
         self.t = t1
+
+    def _solve(self, times: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, dict]:
+        rhs, p = self._rhs, self.parameters
+        width = self.n_states - 1
+        with warnings.catch_warnings():  # a failure is reported by _failure, state named
+            warnings.simplefilter("ignore", ODEintWarning)
+            return odeint(
+                lambda y, t: rhs(t, y, p, u),
+                self.y,
+                times,
+                rtol=self.rtol,
+                atol=self.atol,
+                ml=width,
+                mu=width,
+                full_output=True,
+                mxstep=100_000,
+            )
+
+    def _failure(self, times: np.ndarray, u: np.ndarray) -> str:
+        """Why the solver gave up: re-run the interval on a fine grid, find the last output it
+        reached and name the state that changed most (relative to its tolerance) just before."""
+        fine = np.linspace(times[0], times[-1], 1001)
+        ys, info = self._solve(fine, u)
+        reached = info["tcur"] >= fine[1:] * (1 - 1e-12)
+        last = int(np.argmin(reached)) if not reached.all() else fine.size - 1
+        at = float(info["tcur"][last]) if last < reached.size else float(fine[-1])
+        with np.errstate(all="ignore"):
+            change = np.abs(ys[last] - ys[max(last - 1, 0)]) / self.atol
+        change[~np.isfinite(change) | ~np.isfinite(ys[last])] = np.inf
+        subject, k = divmod(int(np.argmax(change)), self.n_states)
+        x = self.model.states[k]
+        return (
+            f"slow layer failed near t = {at:g} s ({info['message']}): state {x.name} of "
+            f"subject {subject} was running away ({ys[last][subject * self.n_states + k]:g} "
+            f"{x.units} at t = {fine[last]:g} s)"
+        )
 
     def _check(self, y: np.ndarray, t: float) -> None:
         bad = ~np.isfinite(y) | (y < -1e3 * self.atol)

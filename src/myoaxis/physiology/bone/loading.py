@@ -92,14 +92,20 @@ HABITUAL_SPINE = float(spine_gait(WALKING_REFERENCE_SPEED))  # 1.09 BW = bone.sp
 
 @dataclass(frozen=True)
 class ResistanceLoads:
-    """Peak loads (BW) of one repetition."""
+    """Peak loads (BW) of one repetition, per subject."""
 
-    hip: float
-    spine: float
+    hip: np.ndarray
+    spine: np.ndarray
+
+
+# The exercise a ``Resistance`` step of a muscle group stands for when it loads the skeleton
+# (assumed: the back squat, the usual multi-joint lift of bone-loading programmes). Groups not
+# listed (elbow, grip, ankle, ...) put no hip or spine load on the mechanostat.
+RESISTANCE_EXERCISE = {"knee_extensors": "squat"}
 
 
 def resistance_loads(
-    knee_extensor_force_n: float, body_mass_kg: float, exercise: str = "squat"
+    knee_extensor_force_n, body_mass_kg, exercise: str = "squat"
 ) -> ResistanceLoads:
     r"""Peak hip contact and lumbar compressive force (BW) of one squat or leg-press repetition.
 
@@ -123,16 +129,18 @@ def resistance_loads(
         raise ScenarioError(
             f"resistance_loads: unknown exercise {exercise!r} (known: {', '.join(HIP_LEVER)})"
         )
-    if not knee_extensor_force_n >= 0:
+    force = np.asarray(knee_extensor_force_n, dtype=float)
+    mass = np.asarray(body_mass_kg, dtype=float)
+    if not np.all(force >= 0):
         raise ScenarioError(
             f"resistance_loads: knee-extensor force must be >= 0 N, got {knee_extensor_force_n!r}"
         )
-    if not body_mass_kg > 0:
+    if not np.all(mass > 0):
         raise ScenarioError(f"resistance_loads: body mass must be > 0 kg, got {body_mass_kg!r}")
-    weight = body_mass_kg * G
-    leg_load = knee_extensor_force_n * KNEE_EXTENSOR_MOMENT_ARM / KNEE_LEVER
+    weight = mass * G
+    leg_load = force * KNEE_EXTENSOR_MOMENT_ARM / KNEE_LEVER
     hip = (leg_load * HIP_LEVER[exercise] / HIP_EXTENSOR_MOMENT_ARM + leg_load) / weight
     if exercise == "leg_press":
-        return ResistanceLoads(hip=hip, spine=0.0)
-    above_l4 = max(2 * leg_load - TRUNK_BELOW_L4 * weight, 0.0)
+        return ResistanceLoads(hip=hip, spine=np.zeros_like(hip))
+    above_l4 = np.maximum(2 * leg_load - TRUNK_BELOW_L4 * weight, 0.0)
     return ResistanceLoads(hip=hip, spine=above_l4 * (1 + TRUNK_LEVER_RATIO) / weight)
