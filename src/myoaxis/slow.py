@@ -34,6 +34,7 @@ COMPONENTS = (
 
 PORTS = {x.name for x in vars(ports).values() if isinstance(x, Input)}
 RTOL = 1e-8  # relative tolerance; the absolute one is RTOL x each state's typical scale
+CHUNK = 8  # subjects per LSODA call: 8-16 measured fastest (docs/performance.md)
 
 
 @dataclass(frozen=True)
@@ -157,9 +158,12 @@ class SlowLayer:
         grid = np.arange(first, np.floor(t1 / self.period + 1e-9) + 1) * self.period
         grid = grid[grid < t1 - 1e-9 * max(1.0, t1)]
         times = np.concatenate([[t0], grid, [t1]])
-        ys, info = self._solve(times, u)
-        if info["message"] != "Integration successful.":
-            raise SimulationError(self._failure(times, u))
+        ys = np.empty((times.size, self.y.size))
+        for chunk in self._chunks():
+            part, info = self._solve(times, u, chunk)
+            if info["message"] != "Integration successful.":
+                raise SimulationError(self._failure(times, u, chunk))
+            ys[:, self._rows(chunk)] = part
         self._check(ys[-1], t1)
         self.samples += [(float(t), y) for t, y in zip(times[1:-1], ys[1:-1], strict=True)]
         on_grid = abs(t1 / self.period - round(t1 / self.period)) < 1e-9
@@ -169,40 +173,50 @@ class SlowLayer:
         self.schedule.append(Segment(t0, t1, u))
         self.t = t1
 
-    def _solve(self, times: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, dict]:
-        rhs, p = self._rhs, self.parameters
+    def _chunks(self) -> list[slice]:
+        n = self.body.n_subjects
+        return [slice(a, min(a + CHUNK, n)) for a in range(0, n, CHUNK)]
+
+    def _rows(self, chunk: slice) -> slice:
+        return slice(chunk.start * self.n_states, chunk.stop * self.n_states)
+
+    def _solve(self, times: np.ndarray, u: np.ndarray, chunk: slice) -> tuple[np.ndarray, dict]:
+        """Integrate the subjects of ``chunk`` (one LSODA call, banded Jacobian)."""
+        rhs, rows = self._rhs, self._rows(chunk)
+        p = np.ascontiguousarray(self.parameters[:, chunk])
+        u = np.ascontiguousarray(u[:, chunk])
         width = self.n_states - 1
         with warnings.catch_warnings():  # a failure is reported by _failure, state named
             warnings.simplefilter("ignore", ODEintWarning)
             return odeint(
                 lambda y, t: rhs(t, y, p, u),
-                self.y,
+                self.y[rows],
                 times,
                 rtol=self.rtol,
-                atol=self.atol,
+                atol=self.atol[rows],
                 ml=width,
                 mu=width,
                 full_output=True,
                 mxstep=100_000,
             )
 
-    def _failure(self, times: np.ndarray, u: np.ndarray) -> str:
+    def _failure(self, times: np.ndarray, u: np.ndarray, chunk: slice) -> str:
         """Why the solver gave up: re-run the interval on a fine grid, find the last output it
         reached and name the state that changed most (relative to its tolerance) just before."""
         fine = np.linspace(times[0], times[-1], 1001)
-        ys, info = self._solve(fine, u)
+        ys, info = self._solve(fine, u, chunk)
         reached = info["tcur"] >= fine[1:] * (1 - 1e-12)
         last = int(np.argmin(reached)) if not reached.all() else fine.size - 1
         at = float(info["tcur"][last]) if last < reached.size else float(fine[-1])
         with np.errstate(all="ignore"):
-            change = np.abs(ys[last] - ys[max(last - 1, 0)]) / self.atol
+            change = np.abs(ys[last] - ys[max(last - 1, 0)]) / self.atol[self._rows(chunk)]
         change[~np.isfinite(change) | ~np.isfinite(ys[last])] = np.inf
         subject, k = divmod(int(np.argmax(change)), self.n_states)
         x = self.model.states[k]
         return (
             f"slow layer failed near t = {at:g} s ({info['message']}): state {x.name} of "
-            f"subject {subject} was running away ({ys[last][subject * self.n_states + k]:g} "
-            f"{x.units} at t = {fine[last]:g} s)"
+            f"subject {chunk.start + subject} was running away "
+            f"({ys[last][subject * self.n_states + k]:g} {x.units} at t = {fine[last]:g} s)"
         )
 
     def _check(self, y: np.ndarray, t: float) -> None:
