@@ -52,11 +52,13 @@ class Body:
         age_years: np.ndarray | float = 40.0,
     ):
         self.body_mass = np.broadcast_to(np.asarray(body_mass_kg, dtype=float), (len(params),))
-        self.params = [  # the parameter the slow-layer equations read the body mass from
-            p.with_values({"body.mass": m}, "subject body mass") if "body.mass" in p else p
-            for p, m in zip(params, self.body_mass, strict=True)
-        ]
         self.age = np.broadcast_to(np.asarray(age_years, dtype=float), (len(params),))
+        self.params = [  # the parameters the slow-layer equations read body mass and age from
+            p.with_values({"body.mass": m, "body.age": a}, "subject body mass and age")
+            if "body.mass" in p
+            else p
+            for p, m, a in zip(params, self.body_mass, self.age, strict=True)
+        ]
         self._muscles: dict[str, Muscle] = {}
 
     @property
