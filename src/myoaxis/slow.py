@@ -34,6 +34,7 @@ COMPONENTS = (
 
 PORTS = {x.name for x in vars(ports).values() if isinstance(x, Input)}
 RTOL = 1e-8  # relative tolerance; the absolute one is RTOL x each state's typical scale
+MIN_STEP = 1e-6  # s; shorter advances are skipped (LSODA cannot take them)
 CHUNK = 8  # subjects per LSODA call: 8-16 measured fastest (docs/performance.md)
 
 
@@ -131,7 +132,7 @@ class SlowLayer:
 
     def advance(self, duration: float, inputs: dict[str, np.ndarray] | None = None) -> None:
         """Integrate over ``duration`` seconds with the ports held at ``inputs``."""
-        if duration <= 0:
+        if duration <= MIN_STEP:
             return
         n = self.body.n_subjects
         inputs = inputs or {}

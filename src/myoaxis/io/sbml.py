@@ -153,7 +153,7 @@ class _Writer:
         trigger.setInitialValue(False)  # so that an event at t = 0 (a meal at the start) fires
         trigger.setPersistent(True)
         where = f"event at {time:g} s"
-        trigger.setMath(self.math(Expression(f"time >= {time!r}"), where, "second"))
+        trigger.setMath(self.math(Expression(f"time >= {float(time)!r}"), where, "second"))
         for variable, (formula, unit) in assignments.items():
             a = e.createEventAssignment()
             a.setVariable(variable)
