@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from myoaxis.core.errors import ProtocolError, ScenarioError, unknown_name
 from myoaxis.core.units import parse_quantity
 from myoaxis.protocol import Step, parse_step
+from myoaxis.protocol.schedule import Block, block, check_size
 
 
 class _Model(BaseModel):
@@ -36,15 +37,20 @@ class Subject(_Model):
 
 
 class ProtocolEntry(_Model):
-    """One ``[[protocol]]`` table: either ``step`` or ``repeat`` with ``steps``."""
+    """One ``[[protocol]]`` table: either ``step``, or ``repeat`` with ``steps`` (strings or
+    nested tables) and optionally ``on`` (weekdays) and ``progression``
+    (:mod:`myoaxis.protocol.schedule`)."""
 
     step: str | None = None
     repeat: int | str | None = None
-    steps: list[str] | None = None
+    steps: list[str | ProtocolEntry] | None = None
+    on: list[str] | None = None
+    progression: str | None = None
 
     @model_validator(mode="after")
     def _one_form(self) -> ProtocolEntry:
-        if self.step is not None and (self.repeat is not None or self.steps is not None):
+        block_keys = (self.repeat, self.steps, self.on, self.progression)
+        if self.step is not None and any(k is not None for k in block_keys):
             raise ValueError("give either 'step' or 'repeat' with 'steps', not both")
         if self.step is None and (self.repeat is None or not self.steps):
             raise ValueError("expected 'step = \"...\"' or 'repeat = N' with 'steps = [...]'")
@@ -136,21 +142,17 @@ class Scenario(_Model):
                 )
         self.steps(where)
 
-    def steps(self, where: str = "") -> list[Step]:
-        """The protocol expanded into a flat list of typed steps."""
+    def programme(self, where: str = "") -> Block:
+        """The protocol as one block run once (:mod:`myoaxis.protocol.schedule`)."""
         where = where or self.source or "<scenario>"
-        out: list[Step] = []
-        for i, entry in enumerate(self.protocol):
-            if entry.step is not None:
-                out.append(_parse(entry.step, f"{where}: protocol[{i}].step"))
-            else:
-                count = _repeat_count(entry.repeat, f"{where}: protocol[{i}].repeat")
-                block = [
-                    _parse(s, f"{where}: protocol[{i}].steps[{j}]")
-                    for j, s in enumerate(entry.steps)
-                ]
-                out += block * count
-        return out
+        top = Block(tuple(_item(e, f"{where}: protocol[{i}]") for i, e in enumerate(self.protocol)))
+        check_size(top, where)
+        return top
+
+    def steps(self, where: str = "") -> list[Step]:
+        """The protocol expanded into a flat list of typed steps (without the rests that
+        weekly schedules put between sessions)."""
+        return self.programme(where).flat()
 
     @property
     def start_hour(self) -> float:
@@ -204,16 +206,14 @@ def _parse(text: str, where: str) -> Step:
         raise ScenarioError(f"{where}: {exc}") from None
 
 
-def _repeat_count(value: int | str, where: str) -> int:
-    if isinstance(value, int):
-        return value
-    words = value.split()
-    if len(words) == 2 and words[1] == "times" and words[0].isdigit() and int(words[0]) > 0:
-        return int(words[0])
-    raise ScenarioError(
-        f"{where}: {value!r} is not a repeat count; expected e.g. 3 or '3 times' "
-        "(weekly schedules come in a later version)"
-    )
+def _item(entry: str | ProtocolEntry, where: str) -> Step | Block:
+    """A step (a string or a ``step`` table) or a block (``repeat`` with ``steps``)."""
+    if isinstance(entry, str):
+        return _parse(entry, where)
+    if entry.step is not None:
+        return _parse(entry.step, f"{where}.step")
+    items = tuple(_item(e, f"{where}.steps[{j}]") for j, e in enumerate(entry.steps or ()))
+    return block(items, entry.repeat, where, entry.on, entry.progression)
 
 
 def _toml_value(v: Any) -> str:

@@ -50,6 +50,7 @@ from myoaxis.protocol import (
     Tap,
     Walk,
 )
+from myoaxis.protocol.schedule import WEEK, Block
 from myoaxis.results import Results, records_dataset
 from myoaxis.scenario import Scenario
 from myoaxis.slow import VARIABLES, SlowLayer
@@ -77,6 +78,8 @@ class _Run:
         default_factory=dict
     )  # (time, state) after the last bout of each kind (Cycle, Run)
     cortex: tuple[float, np.ndarray] | None = None  # (time, motor-cortex reserve) after a task
+    progression: dict[tuple[int, int], np.ndarray] = field(default_factory=dict)  # load factors
+    load_scale: np.ndarray | None = None  # the running Resistance step's progression factor
 
     def muscle(self, name: str) -> MuscleState:
         """The muscle's persistent state, recovered at rest up to now."""
@@ -114,7 +117,7 @@ class Simulation:
         if self.body is None:
             self.build()
         body = self.body
-        steps = self.scenario.steps()
+        programme = self.scenario.programme()
         run = _Run(
             body=body,
             fast=bouts.FastSettings.from_body(
@@ -126,13 +129,9 @@ class Simulation:
             elbow_angle=body.values("elbow.reference_angle", "rad"),
             sexes=[self.scenario.subject.sex] * body.n_subjects,
         )
-        for i, step in enumerate(steps):
-            step_id = f"s{i + 1:03d}_{step.slug}"
-            if self.progress:
-                self.progress(i, len(steps), str(step))
-            HANDLERS[type(step)](run, step, step_id)
+        _run_block(run, programme, _StepIds(programme.count(), self.progress))
         if self.progress:
-            self.progress(len(steps), len(steps), "done")
+            self.progress(programme.count(), programme.count(), "done")
         self.slow_layer = run.slow  # kept for the SBML export of the run
         return self._results(run)
 
@@ -554,7 +553,10 @@ def _one_rm_reference(run: _Run, muscle: str) -> np.ndarray:
 
 
 def _run_resistance(run: _Run, step: Resistance, step_id: str) -> None:
+    """Sets of repetitions at ``step.percent`` of 1RM (times the block's progression)."""
     load = _one_rm_reference(run, step.muscle) * step.level
+    if run.load_scale is not None:
+        load = load * run.load_scale
     for k in range(step.sets):
         if k:
             _run_rest(run, Rest(step.rest_seconds), step_id)
@@ -660,6 +662,78 @@ def _assess_voluntary_activation(run: _Run, step: Assess, step_id: str) -> None:
 
 
 REST_PORTS = {Rest: {}, Sleep: {"asleep": 1.0}, BedRest: {"weight_bearing": 0.0}}
+
+
+class _StepIds:
+    """Numbers the steps as they run (``s001_mvc_grip``) and reports progress."""
+
+    def __init__(self, total: int, progress: Callable | None):
+        self.total, self.progress, self.done = total, progress, 0
+        self.width = max(3, len(str(total)))
+
+    def next(self, step: Step) -> str:
+        if self.progress:
+            self.progress(self.done, self.total, str(step))
+        self.done += 1
+        return f"s{self.done:0{self.width}d}_{step.slug}"
+
+
+def _run_block(run: _Run, block: Block, ids: _StepIds) -> None:
+    """Run a block's sessions: back to back, or each at its weekly slot (resting until then);
+    a weekly block fills its weeks."""
+    if block.days is None:
+        for _ in range(block.times):
+            _run_session(run, block, ids)
+        return
+    start = run.t
+    for slot in block.slots():
+        _wait_until(run, start + slot, block)
+        _run_session(run, block, ids)
+    _wait_until(run, start + block.weeks * WEEK, block)
+
+
+def _run_session(run: _Run, block: Block, ids: _StepIds) -> None:
+    for k, item in enumerate(block.items):
+        if isinstance(item, Block):
+            _run_block(run, item, ids)
+            continue
+        step_id = ids.next(item)
+        progressive = block.progression is not None and isinstance(item, Resistance)
+        if progressive:
+            run.load_scale = run.progression.setdefault(
+                (id(block), k), np.ones(run.body.n_subjects)
+            )
+        HANDLERS[type(item)](run, item, step_id)
+        if progressive:
+            complete = _sets_complete(run, step_id)
+            run.progression[id(block), k] = run.load_scale * np.where(
+                complete, 1 + block.progression.percent / 100, 1.0
+            )
+            run.load_scale = None
+
+
+def _sets_complete(run: _Run, step_id: str) -> np.ndarray:
+    """Per subject: were all sets of the resistance step ``step_id`` completed?"""
+    complete = np.ones(run.body.n_subjects, dtype=bool)
+    for r in run.assessments:
+        if r["step"] == step_id and r["test"] == "resistance_set" and r["failed"]:
+            complete[r["subject"]] = False
+    return complete
+
+
+def _wait_until(run: _Run, when: float, block: Block) -> None:
+    """Rest until ``when``; a session that overran it is an event (the next starts late)."""
+    gap = when - run.t
+    if gap > 0:
+        _run_rest(run, Rest(gap), "")
+    elif gap < -1.0:
+        _event(
+            run,
+            range(run.body.n_subjects),
+            "schedule",
+            f"a session of the block '{block}' ran {-gap / 60:.0f} min past the start of the "
+            "next; the next starts late",
+        )
 
 
 def _run_rest(run: _Run, step: Rest, _step_id: str) -> None:
