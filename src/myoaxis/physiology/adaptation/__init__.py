@@ -1,0 +1,1 @@
+"""Training adaptation over weeks to years: performance models, muscle and ageing."""
