@@ -16,8 +16,10 @@ ME/CFS).
 
 # Importing the case modules registers their cases.
 from myoaxis.validation import (  # noqa: F401
+    adaptation,
     afferents,
     bone,
+    clinical,
     energetics,
     fatigue,
     gentile2019,
@@ -31,6 +33,7 @@ from myoaxis.validation import (  # noqa: F401
     muscle,
     myokines,
     nmj,
+    performance,
     reaction_time,
     rhythm,
     voluntary_activation,
