@@ -378,21 +378,33 @@ def gait_speed_reference(age_years, sex: str | Sequence[str], norms: ParameterSe
     """Mean comfortable gait speed (m/s) of healthy adults of the subject's decade stratum
     (20-29, ..., 70-79, 80-99 y) and sex (Bohannon & Andrews 2011)."""
     p = _norms(norms)
-    age = _values(age_years, "age_years")
-    starts = p["gait_speed_norms.decade_start"].array()
-    last = p.value("gait_speed_norms.last_age")
-    if np.any(np.isnan(age) | (age < starts[0]) | (age >= last + 1)):
-        raise ScenarioError(
-            f"age_years: gait-speed norms cover {starts[0]:g}-{last:g} y (Bohannon & Andrews 2011)"
-        )
-    age, sex_a = _broadcast(age=age, sex=_sexes(sex))
-    k = np.searchsorted(starts, age, side="right") - 1
+    k, sex_a = _age_band(
+        p,
+        "gait_speed_norms",
+        "decade_start",
+        age_years,
+        sex,
+        "gait-speed norms",
+        "Bohannon & Andrews 2011",
+    )
     speed = _by_sex(
         sex_a,
         p["gait_speed_norms.female"].array()[k],
         p["gait_speed_norms.male"].array()[k],
     )
     return _out(speed)
+
+
+def _age_band(p, table: str, starts_key: str, age_years, sex, what: str, source: str):
+    """Row of each subject's age band in ``table`` (bands start at ``<table>.<starts_key>``
+    and the last ends at ``<table>.last_age`` + 1), and the subjects' sexes, broadcast."""
+    age = _values(age_years, "age_years")
+    starts = p[f"{table}.{starts_key}"].array()
+    last = p.value(f"{table}.last_age")
+    if np.any(np.isnan(age) | (age < starts[0]) | (age >= last + 1)):
+        raise ScenarioError(f"age_years: {what} cover {starts[0]:g}-{last:g} y ({source})")
+    age, sex_a = _broadcast(age=age, sex=_sexes(sex))
+    return np.searchsorted(starts, age, side="right") - 1, sex_a
 
 
 def gait_speed_hazard_ratio(gait_speed_m_s, reference_m_s, norms: ParameterSet | None = None):
@@ -416,15 +428,15 @@ def chair_stand_30s_reference(
     """Normal range (25th, 75th centile) of stands in the 30-s chair-stand test for the
     subject's 5-year age band (60-94 y) and sex (Rikli & Jones 1999)."""
     p = _norms(norms)
-    age = _values(age_years, "age_years")
-    starts = p["chair_stand_30s.age_start"].array()
-    last = p.value("chair_stand_30s.last_age")
-    if np.any(np.isnan(age) | (age < starts[0]) | (age >= last + 1)):
-        raise ScenarioError(
-            f"age_years: 30-s chair-stand norms cover {starts[0]:g}-{last:g} y (Rikli & Jones 1999)"
-        )
-    age, sex_a = _broadcast(age=age, sex=_sexes(sex))
-    k = np.searchsorted(starts, age, side="right") - 1
+    k, sex_a = _age_band(
+        p,
+        "chair_stand_30s",
+        "age_start",
+        age_years,
+        sex,
+        "30-s chair-stand norms",
+        "Rikli & Jones 1999",
+    )
     lo, hi = (
         _by_sex(
             sex_a,
