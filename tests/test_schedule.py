@@ -9,6 +9,7 @@ import myoaxis as mx
 from myoaxis.core.errors import ScenarioError
 from myoaxis.protocol import Meal, Rest
 from myoaxis.protocol.schedule import DAY, MAX_STEPS, WEEK, parse_repeat
+from myoaxis.slow import Impulse
 
 MEALS = ["Meal 50 g carbohydrate", "Rest for 1 h"]
 
@@ -96,7 +97,9 @@ def test_weekly_sessions_start_on_their_days_and_the_block_fills_its_weeks():
     )
     sim = mx.Simulation(s)
     sim.run()
-    meals = [(x.time, float(x.amount[0])) for x in sim.slow_layer.schedule if hasattr(x, "amount")]
+    meals = [
+        (x.time, float(x.amount[0])) for x in sim.slow_layer.schedule if isinstance(x, Impulse)
+    ]
     days = [0, 2, 4, 7, 9, 11]
     assert meals == [(d * DAY, 50.0) for d in days] + [(2 * WEEK, 10.0)]
     assert sim.slow_layer.t == pytest.approx(2 * WEEK)
@@ -120,3 +123,10 @@ def test_progression_raises_the_load_after_complete_sessions():
     assert complete[0]
     np.testing.assert_allclose(loads[1], 1.1 * loads[0])
     assert loads[2] == pytest.approx(loads[0])  # a block without the rule keeps its load
+
+
+def test_weekdays_take_short_or_full_names_only():
+    s = scenario({"repeat": "2 per week for 1 week", "on": ["Tuesday", "fri"], "steps": MEALS})
+    assert s.programme().items[0].days == (1, 4)
+    with pytest.raises(ScenarioError, match="'monkey' is not a weekday"):
+        scenario({"repeat": "1 per week for 1 week", "on": ["monkey"], "steps": MEALS})

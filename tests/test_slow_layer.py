@@ -12,7 +12,7 @@ from myoaxis.body import Body
 from myoaxis.conditions import subject_parameters
 from myoaxis.core.equations import Component, State
 from myoaxis.core.errors import SimulationError
-from myoaxis.slow import PORTS, SlowLayer
+from myoaxis.slow import PORTS, Segment, SlowLayer
 
 MIN = 60.0
 
@@ -117,7 +117,7 @@ def _ran(protocol: list[str]):
 
 def _peak_port(layer: SlowLayer, name: str) -> float:
     k = [i.name for i in layer.model.inputs].index(name)
-    segments = [x for x in layer.schedule if not hasattr(x, "amount")]
+    segments = [x for x in layer.schedule if isinstance(x, Segment)]
     return max(float(x.inputs[k].max()) for x in segments)
 
 

@@ -140,7 +140,7 @@ class Scenario(_Model):
                 raise ScenarioError(
                     unknown_name("acute output", out, ACUTE_OUTPUTS, f"{where}: outputs.acute")
                 )
-        self.steps(where)
+        self.programme(where)
 
     def programme(self, where: str = "") -> Block:
         """The protocol as one block run once (:mod:`myoaxis.protocol.schedule`)."""

@@ -703,20 +703,21 @@ def _run_session(run: _Run, block: Block, ids: _StepIds) -> None:
             run.load_scale = run.progression.setdefault(
                 (id(block), k), np.ones(run.body.n_subjects)
             )
+        records = len(run.assessments)
         HANDLERS[type(item)](run, item, step_id)
         if progressive:
-            complete = _sets_complete(run, step_id)
+            complete = _sets_complete(run, run.assessments[records:])
             run.progression[id(block), k] = run.load_scale * np.where(
                 complete, 1 + block.progression.percent / 100, 1.0
             )
             run.load_scale = None
 
 
-def _sets_complete(run: _Run, step_id: str) -> np.ndarray:
-    """Per subject: were all sets of the resistance step ``step_id`` completed?"""
+def _sets_complete(run: _Run, records: list[dict]) -> np.ndarray:
+    """Per subject: were all sets in a resistance step's ``records`` completed?"""
     complete = np.ones(run.body.n_subjects, dtype=bool)
-    for r in run.assessments:
-        if r["step"] == step_id and r["test"] == "resistance_set" and r["failed"]:
+    for r in records:
+        if r["test"] == "resistance_set" and r["failed"]:
             complete[r["subject"]] = False
     return complete
 

@@ -27,6 +27,7 @@ from myoaxis.protocol.steps import Step, number
 DAY = 86400.0
 WEEK = 7 * DAY
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 SPREAD = {  # default weekdays (offsets from Monday) for N sessions per week
     1: (0,),
     2: (0, 3),
@@ -130,10 +131,10 @@ def parse_repeat(value: int | str, where: str) -> tuple[int, int | None]:
 def parse_days(names: list[str], per_week: int, where: str) -> tuple[int, ...]:
     days = []
     for name in names:
-        key = name.strip().lower()[:3]
-        if key not in WEEKDAYS or not name.strip().lower().startswith(key):
+        key = name.strip().lower()
+        if key not in WEEKDAYS and key not in _DAY_NAMES:
             raise ScenarioError(f"{where}: {name!r} is not a weekday; expected one of {WEEKDAYS}")
-        days.append(WEEKDAYS.index(key))
+        days.append(WEEKDAYS.index(key[:3]))
     if len(set(days)) != len(days):
         raise ScenarioError(f"{where}: a weekday is given twice in {names}")
     if len(days) != per_week:
