@@ -180,9 +180,12 @@ class FastSettings:
     coupling_window: float
     mode: str = "spiking"
     spikes: bool = False  # keep spike events of isometric bouts (surface EMG)
+    resistance: str = "quasi_static"  # or "fast_layer": how sets and 1RM lifts are simulated
 
     @classmethod
-    def from_body(cls, body: Body, mode: str, spikes: bool = False) -> FastSettings:
+    def from_body(
+        cls, body: Body, mode: str, spikes: bool = False, resistance: str = "quasi_static"
+    ) -> FastSettings:
         first = body.params[0]
         return cls(
             dt=first.value_in("fast.dt", "s"),
@@ -190,6 +193,7 @@ class FastSettings:
             coupling_window=first.value_in("fast.coupling_window", "s"),
             mode=mode,
             spikes=spikes and mode == "spiking",
+            resistance=resistance,
         )
 
     def steps(self, duration: float) -> tuple[int, int]:
@@ -297,6 +301,103 @@ def isometric(
     bout.spikes = drive.log
     bout.muscle = state.name
     return bout
+
+
+_QUASI_STATIC_TRACES = ("force", "excitation", "activation", "ceiling", *ENERGY_TRACES)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of a quasi-static bout: ``goal`` (S,), force as a fraction of the rested maximal
+    force (0 = relaxed), held for ``seconds``."""
+
+    seconds: float
+    goal: np.ndarray
+
+
+def repetitions(fraction: np.ndarray, reps: int, tut: float, pause: float, rise: float):
+    """Segments of ``reps`` repetitions at ``fraction``: each a rise over ``rise`` s (taken at
+    its mean, half the load), the load until ``tut`` s, then ``pause`` s relaxed."""
+    half, zero = fraction / 2.0, np.zeros_like(fraction)
+    rep = [Segment(rise, half), Segment(tut - rise, fraction), Segment(pause, zero)]
+    return [segment for _ in range(reps) for segment in rep if segment.seconds > 0]
+
+
+def quasi_static(
+    body: Body,
+    state: MuscleState,
+    segments: list[Segment],
+    settings: FastSettings,
+    step: float,
+    failure: Failure | None = None,
+) -> Bout:
+    """An isometric bout at the pool's steady state (:func:`motor_pool.quasi_static_step`).
+
+    Activation dynamics (time constants of tens of ms) and the cortex's force loop are taken
+    as instantaneous: each step of at most ``step`` seconds, the cortex gives the excitation
+    whose steady force meets the goal, capped by the central ceiling, and the units tire at
+    it. Fatigue, central fatigue and energetics advance exactly as in :func:`isometric`'s
+    mean-field mode, only on a coarse grid; relaxed segments use the exact rest recovery
+    (:meth:`MuscleState.catch_up`). Failure is judged on the steady force, as in
+    :func:`isometric`. Traces are sampled at the end of each step; the slow layer's windows
+    are about ``settings.coupling_window`` long.
+    """
+    m = body.muscle(state.name)
+    fast = motor_pool.fast_units(m.pool, body.energetics.fast_ref)
+    n = body.n_subjects
+    failed_at, below_since = np.full(n, np.nan), np.full(n, np.nan)
+    rows: dict[str, list[np.ndarray]] = {}
+    times: list[float] = []
+    windows: list[tuple[float, float, np.ndarray]] = []
+    acc, start, t = np.zeros(n), 0.0, 0.0
+    for segment in segments:
+        goal = np.where(np.isnan(failed_at), segment.goal, 0.0)
+        k = int(np.ceil(segment.seconds / step - 1e-9))
+        h = segment.seconds / k
+        mean_force, mean_share = np.zeros(n), np.zeros(n)
+        for j in range(k):
+            u, force, share = motor_pool.quasi_static_step(
+                m.pool, goal, state.ceiling, state.fatigue, fast, h
+            )
+            state.ceiling = central_fatigue.step(state.ceiling, u, body.central, h)
+            mean_force += force / k
+            mean_share += share / k
+            if failure is not None:
+                short = (goal > 0) & (force < (1.0 - failure.tolerance) * goal)
+                below_since = np.where(short, np.fmin(below_since, t + j * h), np.nan)
+                late = t + (j + 1) * h - below_since >= failure.hold - 1e-9
+                failed_at = np.where(np.isnan(failed_at) & late, below_since, failed_at)
+        demand = energetics.isometric_atp_demand(mean_force, mean_share, body.energetics)
+        perfusion = energetics.perfusion_from_force(mean_force, body.energetics)
+        state.energy, out = energetics.step(
+            state.energy, demand, perfusion, body.energetics, segment.seconds, m.mass
+        )
+        state.time += segment.seconds
+        acc += m.mass * mean_force * segment.seconds
+        t += segment.seconds
+        if t - start >= settings.coupling_window - 1e-9:
+            windows.append((start, t, acc / (t - start)))
+            acc, start = np.zeros(n), t
+        times.append(t)
+        e = state.energy
+        values = (force * m.max_force, u, force, state.ceiling)
+        values += (e.pcr, e.glycogen, e.lactate_plasma, out.vo2)
+        for name, value in zip(_QUASI_STATIC_TRACES, values, strict=True):
+            rows.setdefault(name, []).append(np.array(value, dtype=float))
+        if failure is not None and not np.isnan(failed_at).any():
+            break
+    if t > start:
+        windows.append((start, t, acc / (t - start)))
+    units = {"force": "N", "excitation": "1", "activation": "1", "ceiling": "1"}
+    return Bout(
+        np.array(times),
+        {k: np.stack(v, axis=1) for k, v in rows.items()},
+        units | {name: energetics.OUTPUTS[name][0] for name in ENERGY_TRACES},
+        windows,
+        duration=t,
+        failure_time=failed_at,
+        muscle=state.name,
+    )
 
 
 # --- The elbow: movements and perturbations --------------------------------------------------

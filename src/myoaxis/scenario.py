@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from myoaxis.core.errors import ProtocolError, ScenarioError, unknown_name
 from myoaxis.core.units import parse_quantity
-from myoaxis.protocol import Step, parse_step
+from myoaxis.protocol import Assess, Resistance, Step, parse_step
 from myoaxis.protocol.schedule import Block, block, check_size
 
 
@@ -59,16 +59,21 @@ class ProtocolEntry(_Model):
         return self
 
 
+AUTO_PERIODS = (10.0, 60.0, 300.0, 900.0, 3600.0, 6 * 3600.0, 86400.0)  # s
+AUTO_SAMPLES = 10_000
+
+
 class Model(_Model):
     """Model options: how the fast layer drives the muscles."""
 
     motor_units: Literal["spiking", "mean_field"] = "spiking"
+    resistance: Literal["quasi_static", "fast_layer"] = "quasi_static"
 
 
 class Outputs(_Model):
     acute: list[str] = ["force", "excitation", "angle", "torque"]
     slow: list[str] = ["il6_plasma"]
-    slow_period: str = "10 s"
+    slow_period: str = "auto"  # a duration, or "auto" (see Scenario.slow_period)
 
 
 class Scenario(_Model):
@@ -122,9 +127,7 @@ class Scenario(_Model):
                 )
             )
         _ = self.start_hour
-        period = parse_quantity(
-            self.outputs.slow_period, "s", f"{where}: outputs.slow_period", error=ScenarioError
-        )
+        period = self.period_of_slow_outputs(where)
         if period <= 0:
             raise ScenarioError(f"{where}: outputs.slow_period must be > 0")
         names = {v.name for v in VARIABLES}
@@ -140,7 +143,17 @@ class Scenario(_Model):
                 raise ScenarioError(
                     unknown_name("acute output", out, ACUTE_OUTPUTS, f"{where}: outputs.acute")
                 )
-        self.programme(where)
+        lifts = [
+            s
+            for s in self.programme(where).flat()
+            if isinstance(s, Resistance) or (isinstance(s, Assess) and s.test == "1RM")
+        ]
+        if lifts and "emg" in self.outputs.acute and self.model.resistance == "quasi_static":
+            raise ScenarioError(
+                f"{where}: outputs.acute asks for 'emg', but '{lifts[0]}' is simulated "
+                "quasi-statically (model.resistance = 'quasi_static': no motor-unit spikes); "
+                "set model.resistance = 'fast_layer' or drop 'emg'"
+            )
 
     def programme(self, where: str = "") -> Block:
         """The protocol as one block run once (:mod:`myoaxis.protocol.schedule`)."""
@@ -167,8 +180,17 @@ class Scenario(_Model):
 
     @property
     def slow_period(self) -> float:
+        return self.period_of_slow_outputs(self.source or "<scenario>")
+
+    def period_of_slow_outputs(self, where: str) -> float:
+        """Sampling period of the slow outputs (s). ``"auto"`` takes the finest of
+        :data:`AUTO_PERIODS` that keeps a run within :data:`AUTO_SAMPLES` samples (10 s up
+        to a day, 15 min for a 12-week programme)."""
+        if self.outputs.slow_period.strip().lower() == "auto":
+            least = self.programme(where).shortest()
+            return next((p for p in AUTO_PERIODS if least / p <= AUTO_SAMPLES), AUTO_PERIODS[-1])
         return parse_quantity(
-            self.outputs.slow_period, "s", "outputs.slow_period", error=ScenarioError
+            self.outputs.slow_period, "s", f"{where}: outputs.slow_period", error=ScenarioError
         )
 
     def to_toml(self) -> str:

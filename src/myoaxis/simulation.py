@@ -121,7 +121,10 @@ class Simulation:
         run = _Run(
             body=body,
             fast=bouts.FastSettings.from_body(
-                body, self.scenario.model.motor_units, spikes="emg" in self.scenario.outputs.acute
+                body,
+                self.scenario.model.motor_units,
+                spikes="emg" in self.scenario.outputs.acute,
+                resistance=self.scenario.model.resistance,
             ),
             slow=SlowLayer(body, self.scenario.slow_period),
             rng=SubjectRNG(subject_streams(self.scenario.seed, body.n_subjects)),
@@ -502,22 +505,21 @@ def _reps(run: _Run, muscle: str, load: np.ndarray, reps: int, step_id: str, tol
     pause = _param(run, "resistance.between_reps", "s")
     rise = _param(run, "resistance.rise_time", "s")
     state = run.muscle(muscle)
-    fraction = load / m.max_force
     hopeless = load > state.strength(run.body)
-    target = _duty_cycle(np.where(hopeless, 0.0, fraction), tut, pause, rise)
+    fraction = np.where(hopeless, 0.0, load / m.max_force)
     failure = bouts.Failure(
         tolerance if tolerance is not None else _param(run, "task.failure_tolerance"),
         min(_param(run, "task.failure_hold", "s"), tut / 2),
     )
-    bout = bouts.isometric(
-        run.body,
-        state,
-        target,
-        reps * (tut + pause),
-        run.fast,
-        run.rng,
-        failure=failure,
-    )
+    if run.fast.resistance == "quasi_static":
+        segments = bouts.repetitions(fraction, reps, tut, pause, rise)
+        step = _param(run, "resistance.quasi_static_step", "s")
+        bout = bouts.quasi_static(run.body, state, segments, run.fast, step, failure)
+    else:
+        target = _duty_cycle(fraction, tut, pause, rise)
+        bout = bouts.isometric(
+            run.body, state, target, reps * (tut + pause), run.fast, run.rng, failure=failure
+        )
     lifted = np.where(hopeless, 0.0, load)
     _bout_step(run, step_id, bout, run.outputs, _lift_loads(run, muscle, lifted, tut + pause))
     done = np.where(np.isnan(bout.failure_time), reps, bout.failure_time // (tut + pause))

@@ -613,8 +613,10 @@ def recover(
     t = float(seconds)
     mass = np.asarray(muscle_mass, dtype=float)
     if np.any(state.glycolytic_drive > DRIVE_NEGLIGIBLE):
-        # glycolysis still winds down: integrate its few time constants with steps
-        h = float(np.min(p.glycolysis_off)) / 10.0
+        # glycolysis still winds down: integrate its few time constants with steps (half a
+        # time constant: after a set to failure, PCr, lactate and glycogen 90 s later are
+        # within 0.1 % of steps 50 times shorter)
+        h = float(np.min(p.glycolysis_off)) / 2.0
         span = min(t, 8.0 * float(np.max(p.glycolysis_off)))
         n = int(np.ceil(span / h)) if span > 0 else 0
         for _ in range(n):

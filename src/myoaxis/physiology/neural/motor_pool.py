@@ -627,3 +627,226 @@ def _kernel(
 _PARALLEL_FROM = 32768
 _kernel_serial = njit(cache=True)(_kernel)
 _kernel_parallel = njit(cache=True, parallel=True)(_kernel)
+
+
+def _steady_unit(
+    e, s, i, capacity, adaptation, threshold, min_rate, rate_gain, peak_rate, weight, ct0, slowing
+):  # pragma: no cover - compiled
+    """A unit's steady firing rate (Hz), fatigued contraction time (s) and force relative to
+    full fusion at pool excitation ``e``."""
+    rate = _unit_rate_jit(
+        e,
+        threshold[s, i],
+        min_rate[s, i],
+        rate_gain[s, i],
+        peak_rate[s, i],
+        weight[s, i],
+        adaptation[s, i],
+    )
+    ct = _fatigued_contraction_time_jit(ct0[s, i], capacity[s, i], slowing[s])
+    return rate, ct, _fusion_fraction_jit(ct * rate)
+
+
+_steady_unit_jit = njit(inline="always", cache=True)(_steady_unit)
+
+
+def _steady_pool(
+    e,
+    s,
+    capacity,
+    adaptation,
+    threshold,
+    min_rate,
+    rate_gain,
+    peak_rate,
+    weight,
+    twitch_peak,
+    ct0,
+    slowing,
+):  # pragma: no cover - compiled
+    """Subject ``s``'s steady normalised pool force at excitation ``e`` (as
+    :func:`steady_force`: unit force :math:`P_i c_i\\,e\\,S_r(x)/S(0.4)\\cdot 0.4`)."""
+    total = 0.0
+    for i in range(threshold.shape[1]):
+        if e >= threshold[s, i]:
+            _rate, _ct, rho = _steady_unit_jit(
+                e,
+                s,
+                i,
+                capacity,
+                adaptation,
+                threshold,
+                min_rate,
+                rate_gain,
+                peak_rate,
+                weight,
+                ct0,
+                slowing,
+            )
+            total += twitch_peak[s, i] * capacity[s, i] * np.e / _S04 * rho
+    return total
+
+
+_steady_pool_jit = njit(inline="always", cache=True)(_steady_pool)
+
+
+def _quasi_static_kernel(
+    goal,
+    ceiling,
+    capacity,
+    adaptation,
+    threshold,
+    peak_rate,
+    min_rate,
+    rate_gain,
+    e_max,
+    twitch_peak,
+    ct0,
+    fatigue_rate,
+    weight,
+    recovery_rate,
+    rest_multiplier,
+    slowing,
+    adaptation_time,
+    fast,
+    h,
+    u_out,
+    force_out,
+    fast_out,
+):  # pragma: no cover - compiled
+    """Per subject: the excitation in ``[0, ceiling]`` whose steady force meets ``goal``
+    (Illinois regula falsi; the ceiling if it cannot), then one step ``h`` of unit fatigue and
+    rate adaptation at that excitation (as :func:`mean_field_step`). Fills ``u_out``,
+    ``force_out`` and ``fast_out`` (the fast units' share of the force)."""
+    for s in prange(goal.shape[0]):  # subjects are independent
+        e = 0.0
+        force = 0.0
+        if goal[s] > 0.0:
+            hi = ceiling[s] * e_max[s]
+            f_hi = _steady_pool_jit(
+                hi,
+                s,
+                capacity,
+                adaptation,
+                threshold,
+                min_rate,
+                rate_gain,
+                peak_rate,
+                weight,
+                twitch_peak,
+                ct0,
+                slowing,
+            )
+            if f_hi <= goal[s]:
+                e, force = hi, f_hi
+            else:
+                lo, g_lo, g_hi = 0.0, -goal[s], f_hi - goal[s]
+                side = 0
+                e, force = hi, f_hi
+                for _ in range(60):
+                    e = hi - g_hi * (hi - lo) / (g_hi - g_lo)
+                    force = _steady_pool_jit(
+                        e,
+                        s,
+                        capacity,
+                        adaptation,
+                        threshold,
+                        min_rate,
+                        rate_gain,
+                        peak_rate,
+                        weight,
+                        twitch_peak,
+                        ct0,
+                        slowing,
+                    )
+                    g = force - goal[s]
+                    if abs(g) <= 1e-6 * goal[s] or hi - lo <= 1e-5 * e_max[s]:
+                        break
+                    if g > 0.0:
+                        hi, g_hi = e, g
+                        if side == 1:
+                            g_lo *= 0.5
+                        side = 1
+                    else:
+                        lo, g_lo = e, g
+                        if side == -1:
+                            g_hi *= 0.5
+                        side = -1
+        u_out[s] = e / e_max[s]
+        force_out[s] = force
+        recovery = recovery_rate[s] * (1.0 if e > 0.0 else rest_multiplier[s])
+        fast_force = 0.0
+        for i in range(threshold.shape[1]):
+            recruited = e >= threshold[s, i]
+            rho = 0.0
+            if recruited:
+                _rate, _ct, rho = _steady_unit_jit(
+                    e,
+                    s,
+                    i,
+                    capacity,
+                    adaptation,
+                    threshold,
+                    min_rate,
+                    rate_gain,
+                    peak_rate,
+                    weight,
+                    ct0,
+                    slowing,
+                )
+                if fast[s, i]:
+                    fast_force += twitch_peak[s, i] * capacity[s, i] * np.e / _S04 * rho
+            capacity[s, i] = _capacity_step_jit(
+                capacity[s, i], rho, fatigue_rate[s, i], recovery, h
+            )
+            adaptation[s, i] = _adaptation_step_jit(
+                adaptation[s, i], 1.0 if recruited else 0.0, adaptation_time[s], h
+            )
+        fast_out[s] = fast_force / force if force > 0.0 else 0.0
+
+
+def quasi_static_step(
+    props: PoolProperties,
+    goal: np.ndarray,
+    ceiling: np.ndarray,
+    fatigue: FatigueState,
+    fast: np.ndarray,
+    h: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pool held at its steady state for ``h`` seconds (activation dynamics and the
+    cortex's loop taken as instantaneous): the excitation ``u`` (S,) whose steady force
+    (:func:`steady_force`) meets ``goal`` (normalised force, 0 = silent), capped at
+    ``ceiling``; that force; and the ``fast`` units' share of it (:func:`fast_force_share`).
+    ``fatigue`` is advanced over ``h`` in place, as by :func:`mean_field_step`."""
+    n = goal.shape[0]
+    u, force, share = np.empty(n), np.empty(n), np.empty(n)
+    parallel = props.threshold.size >= _PARALLEL_FROM
+    (_quasi_static_parallel if parallel else _quasi_static_serial)(
+        np.ascontiguousarray(goal, dtype=float),
+        np.ascontiguousarray(ceiling, dtype=float),
+        fatigue.capacity,
+        fatigue.adaptation,
+        props.threshold,
+        props.peak_rate,
+        props.min_rate,
+        props.rate_gain,
+        props.e_max[:, 0],
+        props.twitch_peak,
+        props.contraction_time,
+        props.fatigue_rate,
+        props.adaptation_weight,
+        props.recovery_rate[:, 0],
+        props.rest_recovery_multiplier[:, 0],
+        props.contraction_time_slowing[:, 0],
+        props.adaptation_time[:, 0],
+        np.ascontiguousarray(fast),
+        h,
+        u,
+        force,
+        share,
+    )
+    return u, force, share
+
+
+_quasi_static_serial = njit(cache=True)(_quasi_static_kernel)
+_quasi_static_parallel = njit(cache=True, parallel=True)(_quasi_static_kernel)
