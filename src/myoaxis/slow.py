@@ -95,6 +95,7 @@ class SlowLayer:
         self.parameters = self.model.parameter_array(body.values, n)
         kernels = self.model.kernels
         self._rhs, self._assigned = kernels["rhs"], kernels["assigned"]
+        self._assigned_series = kernels["assigned_series"]
         self.y = kernels["initial"](self.parameters)
         scale = np.array([s.scale for s in self.model.states])
         self.atol = np.tile(rtol * scale, n)
@@ -244,13 +245,8 @@ class SlowLayer:
         """Sample times ``(T,)`` and values ``(states + assignments, subjects, T)``."""
         times = np.array([t for t, _ in self.samples])
         n, s = self.n_states, self.body.n_subjects
-        states = np.stack([y.reshape(s, n).T for _, y in self.samples], axis=-1)
-        inputs = self._inputs_at(times)
-        assigned = np.stack(
-            [
-                self._assigned(t, y, self.parameters, u)
-                for (t, y), u in zip(self.samples, inputs, strict=True)
-            ],
-            axis=-1,
-        )[: len(self.model.assignments)]
-        return times, np.concatenate([states, assigned])
+        ys = np.stack([y for _, y in self.samples])
+        states = ys.reshape(times.size, s, n).transpose(2, 1, 0)
+        inputs = np.stack(self._inputs_at(times))
+        assigned = self._assigned_series(times, ys, self.parameters, inputs)
+        return times, np.concatenate([states, assigned[: len(self.model.assignments)]])

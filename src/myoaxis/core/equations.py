@@ -20,10 +20,15 @@ build error, not a silent factor of 1000.
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
 import math
+import os
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 import numba
 import numpy as np
@@ -265,6 +270,17 @@ class Model:
         body = body[: len(body) - n]
         body += [f"out[{k}, s] = {local(a.name)}" for k, a in enumerate(self.assignments)]
         lines += [f"        {line}" for line in body] + ["    return out", ""]
+        lines += [  # the same at many samples: ts (T,), ys (T, S*N), us (T, I, S)
+            "def assigned_series(ts, ys, p, us):",
+            "    S = p.shape[1]",
+            f"    out = np.empty(({max(len(self.assignments), 1)}, S, ts.shape[0]))",
+            "    for j in range(ts.shape[0]):",
+            "        t, y, u = ts[j], ys[j], us[j]",
+            "        for s in range(S):",
+            f"            b = s * {n}",
+        ]
+        lines += [f"            {line.replace(', s] =', ', s, j] =')}" for line in body]
+        lines += ["    return out", ""]
         lines += [
             "def initial(p):",
             "    S = p.shape[1]",
@@ -306,13 +322,45 @@ class Model:
 
 
 _COMPILED: dict[str, dict[str, Callable]] = {}
+KERNELS = ("rhs", "assigned", "assigned_series", "initial")
+
+
+def cache_dir() -> Path:
+    """Where generated kernels are kept for numba's disk cache: ``$MYOAXIS_CACHE_DIR``, else
+    ``$XDG_CACHE_HOME/myoaxis`` (``~/.cache/myoaxis``)."""
+    if os.environ.get("MYOAXIS_CACHE_DIR"):
+        return Path(os.environ["MYOAXIS_CACHE_DIR"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "myoaxis"
+
+
+def _cached_module(source: str) -> dict | None:
+    """The kernels' source as a module file named by its hash, so numba can cache the
+    compiled code on disk (it cannot cache code made by ``exec``); ``None`` if the cache
+    folder cannot be written."""
+    text = f"import math\n\nimport numpy as np\n\n{source}"
+    path = cache_dir() / f"slow_{hashlib.sha256(text.encode()).hexdigest()[:20]}.py"
+    try:
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(text)
+            tmp.replace(path)  # atomic: concurrent workers never import a partial file
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[path.stem] = module  # numba's cache finds the module by name
+        spec.loader.exec_module(module)
+    except OSError:
+        return None
+    return vars(module)
 
 
 def _compile(source: str) -> dict[str, Callable]:
+    """Compile the kernels once per process, from numba's disk cache when it can."""
     if source not in _COMPILED:
-        namespace: dict = {"np": np, "math": math}
-        exec(compile(source, "<myoaxis slow-layer equations>", "exec"), namespace)
-        _COMPILED[source] = {
-            k: numba.njit(cache=False)(namespace[k]) for k in ("rhs", "assigned", "initial")
-        }
+        namespace = _cached_module(source)
+        cache = namespace is not None
+        if namespace is None:
+            namespace = {"np": np, "math": math}
+            exec(compile(source, "<myoaxis slow-layer equations>", "exec"), namespace)
+        _COMPILED[source] = {k: numba.njit(cache=cache)(namespace[k]) for k in KERNELS}
     return _COMPILED[source]
