@@ -23,11 +23,12 @@ stays non-negative, :math:`X = Z - S_I I_b` (``insulin_action_excess``):
              - \frac{U_{ex}}{V_G}\frac{G}{G_b}
              + \frac{R_a - \rho\,R_{syn}}{V_G\,BW}
 
-with :math:`S_I = s\,p_3/p_2` (``insulin_sensitivity``, :math:`s` =
-``gi.insulin_sensitivity_scale``) and :math:`q = \min(I_b/I, 1)` (insulin above basal
-suppresses hepatic glycogenolysis). Exercise amplifies insulin-stimulated uptake by
-:math:`1 + \kappa e` (exercise-insulin synergy, Breton 2008's idea; :math:`\kappa` = 3, kept
-small because the model lacks counter-regulation: larger values that fit Angus 2002 drive
+with :math:`S_I = s\,f_T\,p_3/p_2` (``insulin_sensitivity``, :math:`s` =
+``gi.insulin_sensitivity_scale``, :math:`f_T` = ``insulin_sensitivity_training_factor`` from
+:mod:`myoaxis.physiology.adaptation.aerobic`, 1 without it) and :math:`q = \min(I_b/I, 1)`
+(insulin above basal suppresses hepatic glycogenolysis). Exercise amplifies insulin-stimulated
+uptake by :math:`1 + \kappa e` (exercise-insulin synergy, Breton 2008's idea; :math:`\kappa` = 3,
+kept small because the model lacks counter-regulation: larger values that fit Angus 2002 drive
 post-prandial running into hypoglycaemia). Roy & Parker's exercise states follow the fraction
 of VO2max above rest,
 :math:`u = \max(i - \dot V_{O_2,rest}/\dot V_{O_2,max}, 0)` (their ``u3`` is the same quantity
@@ -67,7 +68,7 @@ additive removal divided by their basal insulin, so that insulin stays positive:
     \dot I = -n I + (1-HE)\frac{Y + K\,\dot G_+}{V_I} - C_{ex} I, \qquad
     \dot Y = \alpha\,\big(\max(S_b + \beta(G - G_b), 0) - Y\big)
 
-with :math:`S_b = n I_b V_I/(1-HE)`, and :math:`\dot Z = -p_2 Z + s\,p_3 I`.
+with :math:`S_b = n I_b V_I/(1-HE)`, and :math:`\dot Z = -p_2 Z + s\,f_T\,p_3 I`.
 
 **Muscle glycogen** :math:`M` (g, whole body) is used at the ``muscle_glycogen_use`` port
 (cut off linearly below ``gi.muscle_glycogen_floor``) and resynthesised from plasma glucose:
@@ -90,8 +91,15 @@ peak (~200 pmol/L) is at the low end of normal. Body mass is a parameter, not th
 
 from __future__ import annotations
 
-from myoaxis.core.equations import Assignment, Component, State
+from myoaxis.core.equations import Assignment, Component, Input, State
 from myoaxis.physiology.ports import EXERCISE_INTENSITY, GLYCOGEN_USE
+
+TRAINING_FACTOR = Input(  # computed by the aerobic-training component when it runs
+    "insulin_sensitivity_training_factor",
+    "dimensionless",
+    "insulin sensitivity relative to the untrained state (aerobic training; 1 without it)",
+    default=1.0,
+)
 
 P = "glucose_insulin."
 
@@ -167,8 +175,9 @@ ASSIGNMENTS = (
     Assignment(
         "insulin_sensitivity",
         "1/s/(pmol/L)",
-        "insulin sensitivity S_I = s p3/p2 (minimal model)",
-        f"{P}insulin_sensitivity_scale * {P}insulin_action_gain / {P}insulin_action_decay",
+        "insulin sensitivity S_I = s p3/p2 (minimal model) times the training factor",
+        f"{P}insulin_sensitivity_scale * {P}insulin_action_gain / {P}insulin_action_decay"
+        f" * {TRAINING_FACTOR.name}",
     ),
     Assignment(
         "insulin_action_excess",
@@ -296,7 +305,8 @@ STATES = (
         "1/s",
         "insulin action on glucose disposal (Bergman's X plus its basal value S_I I_b)",
         rate=f"-{P}insulin_action_decay * insulin_action"
-        f" + {P}insulin_sensitivity_scale * {P}insulin_action_gain * insulin_plasma",
+        f" + {P}insulin_sensitivity_scale * {P}insulin_action_gain * {TRAINING_FACTOR.name}"
+        " * insulin_plasma",
         initial=f"{P}insulin_sensitivity_scale * {P}insulin_action_gain"
         f" / {P}insulin_action_decay * {P}basal_insulin",
         scale=1e-4,
@@ -387,7 +397,7 @@ GLUCOSE_INSULIN = Component(
     name="glucose_insulin",
     states=STATES,
     parameters=PARAMETERS,
-    inputs=(EXERCISE_INTENSITY, GLYCOGEN_USE),
+    inputs=(EXERCISE_INTENSITY, GLYCOGEN_USE, TRAINING_FACTOR),
     assignments=ASSIGNMENTS,
     citations=(
         "bergman1979",
