@@ -93,7 +93,7 @@ def test_run_writes_the_results_tree(ran):
 @pytest.mark.e2e
 def test_summary_has_the_mvc_record(ran):
     summary = json.loads((ran / "summary.json").read_text())
-    assert set(summary) == {"assessments", "events", "provenance"}
+    assert set(summary) == {"assessments", "risks", "events", "provenance"}
     (record,) = summary["assessments"]
     assert {k: record[k] for k in ("test", "muscle", "step", "unit")} == {
         "test": "MVC",

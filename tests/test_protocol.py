@@ -9,6 +9,7 @@ from myoaxis.muscles import muscle_names
 from myoaxis.protocol import (
     MVC,
     STEP_FORMS,
+    Age,
     Assess,
     BedRest,
     Cycle,
@@ -27,6 +28,7 @@ from myoaxis.protocol import (
     Walk,
     parse_step,
 )
+from myoaxis.protocol.steps import YEAR
 
 FORMS = [
     ("MVC grip", MVC("grip")),
@@ -70,6 +72,8 @@ FORMS = [
     ("Meal 75 g carbohydrate", Meal(75.0)),
     ("Sleep for 8 h", Sleep(8 * 3600.0)),
     ("Bed rest for 60 day", BedRest(60 * 86400.0)),
+    ("Age by 5 years", Age(5 * YEAR)),
+    ("Assess sarcopenia", Assess("sarcopenia")),
 ]
 
 
@@ -84,7 +88,8 @@ FORMS = [
             "Assess strength grip",
             8,
             "a test (1RM, endurance, rns, voluntary_activation, tapping, fnirs_tapping, "
-            "reaction_time, ogtt, bmd)",
+            "reaction_time, ogtt, bmd, grip_strength, gait_speed, chair_stand, sppb, sarcopenia, "
+            "vo2max, cognition, hrv, readiness)",
         ),
         ("Assess rns grip at 300 Hz", 20, "a stimulation rate in (0, 100] Hz"),
         ("Meal 500 g carbohydrate", 6, "a carbohydrate amount in (0, 300] g, found '500'"),
@@ -154,14 +159,14 @@ def test_durations_convert_to_seconds(duration, seconds, written):
             "",
             1,
             "a step (MVC, Hold, Ramp, Move, Perturb, Tap, Walk, Resistance, Assess, Cycle, Run, "
-            "Meal, Sleep, Bed, Rest), "
+            "Meal, Sleep, Bed, Rest, Age), "
             "found the end of the step",
         ),
         (
             "Hodl grip",
             1,
             "a step (MVC, Hold, Ramp, Move, Perturb, Tap, Walk, Resistance, Assess, Cycle, Run, "
-            "Meal, Sleep, Bed, Rest) "
+            "Meal, Sleep, Bed, Rest, Age) "
             "(did you mean 'Hold'?)",
         ),
         ("MVC", 4, "a muscle (ankle_dorsiflexors, ankle_plantarflexors,"),

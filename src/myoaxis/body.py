@@ -8,7 +8,7 @@ built on first use. The fast layer (:mod:`myoaxis.bouts`) and the slow layer
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -60,6 +60,7 @@ class Body:
             for p, m, a in zip(params, self.body_mass, self.age, strict=True)
         ]
         self._muscles: dict[str, Muscle] = {}
+        self._strength: dict[str, np.ndarray] = {}  # maximal-force factors (training, ageing)
 
     @property
     def n_subjects(self) -> int:
@@ -75,9 +76,28 @@ class Body:
         return self.values(name, unit)[:, None]
 
     def muscle(self, name: str) -> Muscle:
+        """Muscle group ``name``, with its maximal force scaled as :meth:`set_strength` says."""
         if name not in self._muscles:
             self._muscles[name] = self._build_muscle(name)
-        return self._muscles[name]
+        m = self._muscles[name]
+        if name not in self._strength:
+            return m
+        f = self._strength[name]
+        return replace(
+            m,
+            mtu=replace(m.mtu, max_isometric_force=m.mtu.max_isometric_force * f[:, None]),
+            max_force=m.max_force * f,
+        )
+
+    def set_strength(self, name: str, factor: np.ndarray) -> None:
+        """Scale group ``name``'s maximal isometric force by ``factor`` ``(S,)`` (relative to
+        its parameters: training and ageing from the slow layer). Every force of the
+        Hill-type heads is proportional to it, so the static force at any activation scales
+        by the same factor and the cortex's normalised internal model is unchanged."""
+        factor = np.broadcast_to(np.asarray(factor, dtype=float), (self.n_subjects,)).copy()
+        if not np.all(np.isfinite(factor) & (factor > 0)):
+            raise ParameterError(f"strength factor of {name} must be finite and > 0: {factor}")
+        self._strength[name] = factor
 
     def pool(self, name: str) -> motor_pool.PoolProperties:
         """The motor-unit pool of muscle group ``name`` for every subject.

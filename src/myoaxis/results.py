@@ -42,6 +42,7 @@ class Results:
     def summary(self) -> dict[str, Any]:
         return {
             "assessments": self.assessments,
+            "risks": [e for e in self.events if e.get("kind") == "risk"],
             "events": self.events,
             "provenance": self.provenance,
         }

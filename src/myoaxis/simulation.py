@@ -16,7 +16,16 @@ import numpy as np
 import xarray as xr
 
 from myoaxis import bouts, gait
-from myoaxis.assess import bmd, mvc_records, ogtt, peak_moving_mean, voluntary_activation
+from myoaxis.assess import (
+    bmd,
+    clinical,
+    mvc_records,
+    ogtt,
+    peak_moving_mean,
+    risk,
+    voluntary_activation,
+)
+from myoaxis.assess.mvc import KG_FORCE
 from myoaxis.assess.rns import rns_records
 from myoaxis.assess.tapping import cortex_limited, fnirs_session, session_dataset
 from myoaxis.body import Body
@@ -24,14 +33,20 @@ from myoaxis.conditions import subject_parameters
 from myoaxis.core.citations import source_keys
 from myoaxis.core.rng import SubjectRNG, subject_streams
 from myoaxis.muscle_state import MuscleState
-from myoaxis.muscles import ELBOW_PAIR, GAIT_MUSCLES
+from myoaxis.muscles import ELBOW_PAIR, GAIT_MUSCLES, muscle_names
 from myoaxis.outputs import ACUTE_OUTPUTS, attrs
+from myoaxis.physiology.adaptation import ageing, performance
+from myoaxis.physiology.adaptation import muscle as adaptation
+from myoaxis.physiology.adaptation.ageing import STRENGTH
 from myoaxis.physiology.bone import loading
+from myoaxis.physiology.brain import autonomic
 from myoaxis.physiology.brain import motor_cortex as mc
 from myoaxis.physiology.muscle import energetics
-from myoaxis.physiology.neural import premotor, tapping
+from myoaxis.physiology.musculoskeletal import mobility
+from myoaxis.physiology.neural import motor_pool, premotor, tapping
 from myoaxis.protocol import (
     MVC,
+    Age,
     Assess,
     BedRest,
     Cycle,
@@ -51,9 +66,10 @@ from myoaxis.protocol import (
     Walk,
 )
 from myoaxis.protocol.schedule import WEEK, Block
+from myoaxis.protocol.steps import YEAR
 from myoaxis.results import Results, records_dataset
 from myoaxis.scenario import Scenario
-from myoaxis.slow import VARIABLES, SlowLayer
+from myoaxis.slow import SlowLayer, components
 
 
 @dataclass
@@ -80,6 +96,9 @@ class _Run:
     cortex: tuple[float, np.ndarray] | None = None  # (time, motor-cortex reserve) after a task
     progression: dict[tuple[int, int], np.ndarray] = field(default_factory=dict)  # load factors
     load_scale: np.ndarray | None = None  # the running Resistance step's progression factor
+    sessions: list[dict] = field(default_factory=list)  # training loads (TRIMP units)
+    sets: list[dict] = field(default_factory=list)  # resistance sets: load vs capacity
+    bouts: list[dict] = field(default_factory=list)  # aerobic bouts: intensity, duration
 
     def muscle(self, name: str) -> MuscleState:
         """The muscle's persistent state, recovered at rest up to now."""
@@ -126,7 +145,7 @@ class Simulation:
                 spikes="emg" in self.scenario.outputs.acute,
                 resistance=self.scenario.model.resistance,
             ),
-            slow=SlowLayer(body, self.scenario.slow_period),
+            slow=SlowLayer(body, self.scenario.slow_period, components(_adapting(self.scenario))),
             rng=SubjectRNG(subject_streams(self.scenario.seed, body.n_subjects)),
             outputs=list(self.scenario.outputs.acute),
             elbow_angle=body.values("elbow.reference_angle", "rad"),
@@ -136,11 +155,13 @@ class Simulation:
         if self.progress:
             self.progress(programme.count(), programme.count(), "done")
         self.slow_layer = run.slow  # kept for the SBML export of the run
-        return self._results(run)
-
-    def _results(self, run: _Run) -> Results:
         times, values = run.slow.series()
+        _risks(run, times, values)
+        return self._results(run, times, values)
+
+    def _results(self, run: _Run, times: np.ndarray, values: np.ndarray) -> Results:
         keep = set(self.scenario.outputs.slow)
+        m = run.slow.model
         slow = xr.Dataset(
             {
                 v.name: (
@@ -148,7 +169,7 @@ class Simulation:
                     values[k],
                     {"units": v.units, "long_name": v.long_name},
                 )
-                for k, v in enumerate(VARIABLES)
+                for k, v in enumerate((*m.states, *m.assignments))
                 if v.name in keep
             },
             coords={
@@ -185,6 +206,33 @@ class Simulation:
             "parameter_sets": ", ".join(body.params[0].names),
             "citations": ", ".join(keys),
         }
+
+
+def _risks(run: _Run, times: np.ndarray, values: np.ndarray) -> None:
+    """The risk engine (:mod:`myoaxis.assess.risk`) over the whole run: slow-layer series,
+    session loads, sets, rides and clinical tests; its events join the run's events."""
+    m = run.slow.model
+    names = [v.name for v in (*m.states, *m.assignments)]
+    series = {n: values[k] for k, n in enumerate(names) if n in risk.SERIES_UNITS}
+    run.events += risk.assess_risks(
+        risk.RiskParameters.from_values(run.body.values),
+        times=times,
+        series=series,
+        sessions=run.sessions,
+        sets=run.sets,
+        bouts=run.bouts,
+        assessments=run.assessments,
+        sexes=run.sexes,
+    )
+    run.events.sort(key=lambda e: (e["time_s"], e["subject"]))
+
+
+def _adapting(scenario: Scenario) -> set[str]:
+    """Muscle groups whose training adaptation the run carries: those a Resistance step
+    trains and those whose adaptation the outputs ask for."""
+    groups = {s.muscle for s in scenario.programme().flat() if isinstance(s, Resistance)}
+    wanted = set(scenario.outputs.slow)
+    return groups | {g for g in muscle_names() if wanted & set(adaptation.state_names(g).values())}
 
 
 def _keep(run: _Run, step_id: str, bout: bouts.Bout, start: float, wanted: list[str]) -> None:
@@ -497,16 +545,27 @@ def _run_intermittent(run: _Run, step: Intermittent, step_id: str) -> None:
     _endurance_records(run, step.muscle, endurance, step_id, "endurance_time", step.percent, start)
 
 
+def _skill(run: _Run, muscle: str) -> np.ndarray:
+    """How much more the trained lift moves than the muscle's force alone: 1 + the 1RM-specific
+    (coordination) gain of training (:mod:`myoaxis.physiology.adaptation.muscle`)."""
+    name = adaptation.state_names(muscle)["skill"]
+    if not run.slow.has(name):
+        return np.ones(run.body.n_subjects)
+    return 1.0 + run.slow.value(name)
+
+
 def _reps(run: _Run, muscle: str, load: np.ndarray, reps: int, step_id: str, tolerance=None):
-    """Repetitions at ``load`` (N) until ``reps`` are done or the subject fails; returns the
-    number of repetitions each subject completed."""
+    """Repetitions of the trained lift at ``load`` (N; the muscle must produce ``load`` over
+    :func:`_skill`) until ``reps`` are done or the subject fails; returns the number of
+    repetitions each subject completed."""
     m = run.body.muscle(muscle)
     tut = _param(run, "resistance.time_under_tension", "s")
     pause = _param(run, "resistance.between_reps", "s")
     rise = _param(run, "resistance.rise_time", "s")
     state = run.muscle(muscle)
-    hopeless = load > state.strength(run.body)
-    fraction = np.where(hopeless, 0.0, load / m.max_force)
+    force = load / _skill(run, muscle)
+    hopeless = force > state.strength(run.body)
+    fraction = np.where(hopeless, 0.0, force / m.max_force)
     failure = bouts.Failure(
         tolerance if tolerance is not None else _param(run, "task.failure_tolerance"),
         min(_param(run, "task.failure_hold", "s"), tut / 2),
@@ -554,15 +613,70 @@ def _one_rm_reference(run: _Run, muscle: str) -> np.ndarray:
     return run.one_rm[muscle]
 
 
+def _one_rm_now(run: _Run, muscle: str) -> np.ndarray:
+    """The true 1RM now (N): the rested muscle's voluntary maximal force times the lift's
+    skill (what a 1RM test would find, without its attempts)."""
+    m = run.body.muscle(muscle)
+    rested = m.max_force * motor_pool.steady_force(m.pool, run.body.central.rested)
+    return rested * _skill(run, muscle)
+
+
+def _train(run: _Run, step: Resistance, load: np.ndarray, done: np.ndarray, start: float):
+    """The session's training stimulus: per-set neural and hypertrophy doses into the
+    muscle's adaptation (Schoenfeld 2017 load dependence, proximity to failure from the
+    repetitions in reserve) and the session's load (session RPE, RPE = 10 - repetitions in
+    reserve, Zourdos 2016) into the fitness-fatigue model; ``done`` is ``(sets, S)``."""
+    fraction = np.minimum(load / _one_rm_now(run, step.muscle), 1.0)
+    failed = done < step.reps
+    spare = adaptation.estimated_reps_in_reserve(fraction, done, failed)
+    params = adaptation.DoseParameters.from_values(run.body.values)
+    lifted = done > 0
+    doses = [
+        adaptation.resistance_doses(params, fraction, 1.0 * lifted[k], done[k], spare[k])
+        for k in range(step.sets)
+    ]
+    adaptation.add_session(
+        run.slow,
+        step.muscle,
+        adaptation.ResistanceDoses(sum(d.neural for d in doses), sum(d.hypertrophy for d in doses)),
+    )
+    rpe = np.clip(10.0 - spare, 0.0, 10.0).mean(axis=0)
+    minutes = (run.t - start) / 60.0
+    scale = run.body.values("performance.resistance_load_per_srpe")
+    _session(run, scale * performance.session_rpe_load(rpe, minutes), start)
+
+
+def _session(run: _Run, load: np.ndarray, start: float) -> None:
+    """A training session's load (TRIMP units) into the fitness-fatigue model, and for the
+    risk engine's workload ratios."""
+    performance.add_session(run.slow, load)
+    run.sessions += [{"subject": s, "time_s": start, "load": float(w)} for s, w in enumerate(load)]
+
+
 def _run_resistance(run: _Run, step: Resistance, step_id: str) -> None:
-    """Sets of repetitions at ``step.percent`` of 1RM (times the block's progression)."""
+    """Sets of repetitions at ``step.percent`` of 1RM (times the block's progression); then
+    the session's training stimulus (:func:`_train`)."""
     load = _one_rm_reference(run, step.muscle) * step.level
     if run.load_scale is not None:
         load = load * run.load_scale
+    start = run.t
+    capacity = _one_rm_now(run, step.muscle)
+    sets = []
     for k in range(step.sets):
         if k:
             _run_rest(run, Rest(step.rest_seconds), step_id)
         done = _reps(run, step.muscle, load, step.reps, f"{step_id}_set{k + 1}")
+        sets.append(done)
+        run.sets += [
+            {
+                "subject": s,
+                "time_s": run.t,
+                "load_n": float(load[s]),
+                "capacity_n": float(capacity[s]),
+                "failed": bool(n < step.reps),
+            }
+            for s, n in enumerate(done)
+        ]
         run.assessments += [
             {
                 "subject": s,
@@ -585,11 +699,12 @@ def _run_resistance(run: _Run, step: Resistance, step_id: str) -> None:
             "failure",
             f"set {k + 1} of {step} stopped early by task failure",
         )
+    _train(run, step, load, np.array(sets), start)
 
 
 def _assess_1rm(run: _Run, step: Assess, step_id: str) -> None:
     state = run.muscle(step.muscle)
-    base = state.strength(run.body)
+    base = state.strength(run.body) * _skill(run, step.muscle)
     first = _param(run, "resistance.one_rm_first_attempt")
     increment = _param(run, "resistance.one_rm_increment")
     rest = _param(run, "resistance.one_rm_rest", "s")
@@ -663,7 +778,7 @@ def _assess_voluntary_activation(run: _Run, step: Assess, step_id: str) -> None:
     _couple(run, rest)
 
 
-REST_PORTS = {Rest: {}, Sleep: {"asleep": 1.0}, BedRest: {"weight_bearing": 0.0}}
+REST_PORTS = {Rest: {}, Age: {}, Sleep: {"asleep": 1.0}, BedRest: {"weight_bearing": 0.0}}
 
 
 class _StepIds:
@@ -706,6 +821,7 @@ def _run_session(run: _Run, block: Block, ids: _StepIds) -> None:
                 (id(block), k), np.ones(run.body.n_subjects)
             )
         records = len(run.assessments)
+        _sync_strength(run)
         HANDLERS[type(item)](run, item, step_id)
         if progressive:
             complete = _sets_complete(run, run.assessments[records:])
@@ -713,6 +829,14 @@ def _run_session(run: _Run, block: Block, ids: _StepIds) -> None:
                 complete, 1 + block.progression.percent / 100, 1.0
             )
             run.load_scale = None
+
+
+def _sync_strength(run: _Run) -> None:
+    """Every muscle group's maximal force follows the slow layer: its training adaptation
+    (``strength_factor_<group>``, which includes ageing) or, untrained, the ageing drift."""
+    for group in muscle_names():
+        trained = adaptation.state_names(group)["strength"]
+        run.body.set_strength(group, run.slow.value(trained if run.slow.has(trained) else STRENGTH))
 
 
 def _sets_complete(run: _Run, records: list[dict]) -> np.ndarray:
@@ -837,6 +961,7 @@ def _run_cycle(run: _Run, step: Cycle, step_id: str) -> None:
         )
         run.t += span
     run.aerobic[step.kind] = (run.t, state)
+    _aerobic_session(run, step, p, np.where(np.isnan(exhausted), run.t - start, exhausted), start)
     units = {name: ACUTE_OUTPUTS[name][0] for name in rows}
     bout = bouts.Bout(np.array(times), {k: np.stack(v, axis=1) for k, v in rows.items()}, units)
     _keep(run, step_id, bout, start, run.outputs)
@@ -852,6 +977,19 @@ def _run_cycle(run: _Run, step: Cycle, step_id: str) -> None:
             "time_to_exhaustion",
             intensity_percent_vo2max=step.percent,
         )
+
+
+def _aerobic_session(run: _Run, step: Cycle, p, seconds: np.ndarray, start: float) -> None:
+    """A ride's or run's training load: Banister's TRIMP (:func:`performance.banister_trimp`)
+    with the heart-rate-reserve fraction taken as the VO2-reserve fraction (Swain & Leutholtz
+    1997)."""
+    i = step.percent / 100.0
+    reserve = np.clip((i * p.vo2max - p.vo2_rest) / (p.vo2max - p.vo2_rest), 0.0, 1.0)
+    _session(run, performance.banister_trimp(seconds / 60.0, reserve, run.sexes), start)
+    run.bouts += [
+        {"subject": s, "time_s": start, "intensity": i, "duration_s": float(d)}
+        for s, d in enumerate(seconds)
+    ]
 
 
 def _cortex_reserve(run: _Run) -> tuple[mc.MotorCortexParameters, np.ndarray | None]:
@@ -1006,6 +1144,158 @@ def _assess_bmd(run: _Run, step: Assess, step_id: str) -> None:
     )
 
 
+def _age_now(run: _Run) -> np.ndarray:
+    """Each subject's age now (years)."""
+    return run.body.age + run.t / YEAR
+
+
+def _grip_kg(run: _Run, step_id: str) -> np.ndarray:
+    """A grip MVC (recorded as such); returns its peak in kg."""
+    _run_mvc(run, MVC("grip"), f"{step_id}_mvc")
+    return run.mvc["grip"] / KG_FORCE
+
+
+def _assess_grip_strength(run: _Run, step: Assess, step_id: str) -> None:
+    """Grip dynamometry (an MVC of the grip group) with the Dodds 2014 centile and z-score for
+    age and sex."""
+    kg, age = _grip_kg(run, step_id), _age_now(run)
+    run.assessments += _simple_records(
+        run,
+        step,
+        step_id,
+        kg,
+        "kg",
+        centile=clinical.grip_centile(kg, age, run.sexes),
+        z=clinical.grip_z(kg, age, run.sexes),
+    )
+
+
+def _mobility(run: _Run) -> mobility.MobilityTests:
+    """The mobility tests (:mod:`~myoaxis.physiology.musculoskeletal.mobility`) at the legs'
+    current voluntary strength (training, ageing and any fatigue)."""
+    knee, ankle = (
+        run.muscle(g).strength(run.body) for g in ("knee_extensors", "ankle_plantarflexors")
+    )
+    v = run.body.values
+    return mobility.mobility_tests(
+        mobility.MobilityParameters.from_values(v),
+        knee,
+        ankle,
+        run.body.body_mass,
+        v("mobility.height", "m"),
+        _age_now(run),
+        run.sexes,
+        mass_factor=v("mobility.muscle_mass_factor") * run.slow.value(ageing.MASS),
+        start_age_years=run.body.age,
+    )
+
+
+def _assess_gait_speed(run: _Run, step: Assess, step_id: str) -> None:
+    """Usual gait speed over 4 m."""
+    t = _mobility(run)
+    run.assessments += _simple_records(
+        run, step, step_id, t.gait_speed_m_s, "m/s", time_4m_s=t.gait_time_4m_s
+    )
+
+
+def _assess_chair_stand(run: _Run, step: Assess, step_id: str) -> None:
+    """Five chair stands as fast as possible (s); a subject who cannot rise is recorded at the
+    test's limit and flagged."""
+    t = _mobility(run)
+    limit = clinical.clinical_norms().value("sppb.chair_limit")
+    able = np.isfinite(t.chair_stand_s)
+    run.assessments += _simple_records(
+        run, step, step_id, np.where(able, t.chair_stand_s, limit), "s", unable=~able
+    )
+
+
+def _assess_sppb(run: _Run, step: Assess, step_id: str) -> None:
+    """Short Physical Performance Battery (0-12) with its balance, gait and chair scores."""
+    score = _mobility(run).sppb
+    run.assessments += _simple_records(
+        run,
+        step,
+        step_id,
+        score.total,
+        "1",
+        balance=score.balance,
+        gait=score.gait,
+        chair=score.chair,
+    )
+
+
+def _assess_sarcopenia(run: _Run, step: Assess, step_id: str) -> None:
+    """EWGSOP2 (Cruz-Jentoft 2019): grip, chair stand, appendicular lean mass, gait speed and
+    SPPB; the category is recorded with the criteria that fired."""
+    kg = _grip_kg(run, step_id)
+    t = _mobility(run)
+    result = mobility.ewgsop2(t, kg, run.body.values("mobility.height", "m"), run.sexes)
+    records = _simple_records(
+        run, step, step_id, t.asm_index_kg_m2, "kg/m**2", asm_kg=t.asm_kg, grip_kg=kg
+    )
+    for record, category, fired in zip(records, result.category, result.fired(), strict=True):
+        record["classification"] = str(category)
+        record["criteria"] = ", ".join(fired)
+    run.assessments += records
+
+
+def _slow_marker(name: str, unit: str, what: str):
+    """An assessment that reads a slow-layer variable now (it takes no time)."""
+
+    def assess(run: _Run, step: Assess, step_id: str) -> None:
+        run.assessments += _simple_records(run, step, step_id, run.slow.value(name), unit)
+
+    assess.__doc__ = f"{what} (the slow layer's ``{name}``)."
+    return assess
+
+
+def _assess_hrv(run: _Run, step: Assess, step_id: str) -> None:
+    """Resting morning RMSSD (ms): the model's value with day-to-day scatter
+    (:func:`~myoaxis.physiology.brain.autonomic.measure_rmssd`)."""
+    rmssd = autonomic.measure_rmssd(run.slow.value(autonomic.RMSSD), run.rng, run.body)
+    run.assessments += _simple_records(run, step, step_id, rmssd, "ms")
+
+
+def _assess_readiness(run: _Run, step: Assess, step_id: str) -> None:
+    """Readiness to train (:func:`~myoaxis.assess.clinical.readiness`): the RMSSD recordings of
+    the last week against those of the run's first week, and grip now against the first grip
+    test; needs earlier ``Assess hrv`` / ``Assess grip_strength`` records (else 'unknown')."""
+    kg = _grip_kg(run, step_id)
+    n = run.body.n_subjects
+    hrv = [r for r in run.assessments if r["test"] == "hrv"]
+    week = 7 * 86400.0
+    window, base, sd = np.full((n, 7), np.nan), np.full(n, np.nan), np.full(n, np.nan)
+    for s in range(n):
+        mine = [r for r in hrv if r["subject"] == s]
+        recent = [r["value"] for r in mine if r["time_s"] > run.t - week][-7:]
+        window[s, : len(recent)] = recent
+        first = (
+            [r["value"] for r in mine if r["time_s"] <= mine[0]["time_s"] + week] if mine else []
+        )
+        if len(first) >= 2:
+            base[s], sd[s] = np.mean(first), np.std(first, ddof=1)
+    grips = [r for r in run.assessments if r["test"] == "grip_strength"]
+    grip_base = np.full(n, np.nan)
+    for r in reversed(grips):
+        grip_base[r["subject"]] = r["value"]
+    ok = np.isfinite(base) & (sd > 0)
+    window[~ok] = np.nan  # no baseline: HRV counts as not measured
+    result = clinical.readiness(
+        window,
+        np.where(ok, base, 1.0),
+        np.where(ok, sd, 1.0),
+        kg,
+        np.where(np.isfinite(grip_base), grip_base, kg),
+    )
+    records = _simple_records(
+        run, step, step_id, result.hrv_z, "1", grip_decrement=result.grip_decrement
+    )
+    for record, status, reasons in zip(records, result.status, result.reasons(), strict=True):
+        record["classification"] = str(status)
+        record["criteria"] = ", ".join(reasons)
+    run.assessments += records
+
+
 ASSESSMENTS: dict[str, Callable[[_Run, Assess, str], None]] = {
     "1RM": _assess_1rm,
     "endurance": _assess_endurance,
@@ -1016,6 +1306,15 @@ ASSESSMENTS: dict[str, Callable[[_Run, Assess, str], None]] = {
     "reaction_time": _assess_reaction_time,
     "ogtt": _assess_ogtt,
     "bmd": _assess_bmd,
+    "grip_strength": _assess_grip_strength,
+    "gait_speed": _assess_gait_speed,
+    "chair_stand": _assess_chair_stand,
+    "sppb": _assess_sppb,
+    "sarcopenia": _assess_sarcopenia,
+    "vo2max": _slow_marker("vo2max", "mL/min/kg", "VO2max now, as a graded exercise test finds it"),
+    "cognition": _slow_marker("cognition", "1", "Cognition index (z units, training effect)"),
+    "hrv": _assess_hrv,
+    "readiness": _assess_readiness,
 }
 
 
@@ -1058,6 +1357,7 @@ HANDLERS: dict[type[Step], Callable[[_Run, Step, str], None]] = {
     Rest: _run_rest,
     Sleep: _run_rest,
     BedRest: _run_rest,
+    Age: _run_rest,
     Meal: _run_meal,
     Run: _run_cycle,
     HoldToFailure: _run_hold_to_failure,

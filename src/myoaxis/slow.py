@@ -22,7 +22,10 @@ from scipy.integrate import ODEintWarning, odeint
 from myoaxis.body import Body
 from myoaxis.core.equations import Component, Input, Model
 from myoaxis.core.errors import SimulationError
+from myoaxis.muscles import muscle_names
 from myoaxis.physiology import bone, ports
+from myoaxis.physiology.adaptation import aerobic, ageing, muscle, performance
+from myoaxis.physiology.brain import autonomic, plasticity
 from myoaxis.physiology.endocrine import glucose_insulin, hpa, myokines
 
 COMPONENTS = (
@@ -30,7 +33,19 @@ COMPONENTS = (
     hpa.HPA,
     *glucose_insulin.COMPONENTS,
     *bone.COMPONENTS,
+    *ageing.COMPONENTS,
+    *performance.COMPONENTS,
+    *aerobic.COMPONENTS,
+    *plasticity.COMPONENTS,
+    *autonomic.COMPONENTS,
 )
+
+
+def components(groups=()) -> tuple[Component, ...]:
+    """The whole-body model plus the training adaptation of each muscle group in ``groups``
+    (a run carries only the groups it trains or reports: each adds five states)."""
+    return COMPONENTS + tuple(muscle.muscle_adaptation(g) for g in sorted(set(groups)))
+
 
 PORTS = {x.name for x in vars(ports).values() if isinstance(x, Input)}
 RTOL = 1e-8  # relative tolerance; the absolute one is RTOL x each state's typical scale
@@ -52,8 +67,12 @@ def model(components: tuple[Component, ...] = COMPONENTS) -> Model:
 
 
 def _variables() -> tuple[SlowVariable, ...]:
-    m = model()
-    return tuple(SlowVariable(v.name, v.units, v.long_name) for v in (*m.states, *m.assignments))
+    """Every variable a run can report: the model's, with every muscle group's adaptation."""
+    return tuple(
+        SlowVariable(v.name, v.units, v.long_name)
+        for c in components(muscle_names())
+        for v in (*c.states, *c.assignments)
+    )
 
 
 VARIABLES = _variables()
@@ -103,6 +122,7 @@ class SlowLayer:
         self.samples: list[tuple[float, np.ndarray]] = [(0.0, self.y.copy())]
         self.schedule: list[Segment | Impulse] = []
         self._state_index = {s.name: k for k, s in enumerate(self.model.states)}
+        self._assignment_index = {a.name: k for k, a in enumerate(self.model.assignments)}
 
     @property
     def n_states(self) -> int:
@@ -113,12 +133,16 @@ class SlowLayer:
         k = self._state_index[name]
         return self.y[k :: self.n_states].copy()
 
+    def has(self, name: str) -> bool:
+        """Is ``name`` a state or a named intermediate of this layer's model?"""
+        return name in self._state_index or name in self._assignment_index
+
     def value(self, name: str) -> np.ndarray:
         """The current value of a state or a named intermediate (e.g. ``bmd_spine``),
         ``(subjects,)``, with the inputs of the last segment."""
         if name in self._state_index:
             return self.state(name)
-        k = [a.name for a in self.model.assignments].index(name)
+        k = self._assignment_index[name]
         u = self._inputs_at(np.array([self.t]))[0]
         return self._assigned(self.t, self.y, self.parameters, u)[k].copy()
 

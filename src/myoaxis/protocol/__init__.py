@@ -3,6 +3,7 @@
 from myoaxis.protocol.parser import ASSESS_TESTS, STEP_FORMS, parse_step
 from myoaxis.protocol.steps import (
     MVC,
+    Age,
     Assess,
     BedRest,
     Cycle,
@@ -26,6 +27,7 @@ __all__ = [
     "ASSESS_TESTS",
     "MVC",
     "STEP_FORMS",
+    "Age",
     "Assess",
     "BedRest",
     "Cycle",

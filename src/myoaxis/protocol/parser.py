@@ -53,6 +53,8 @@ from myoaxis.core.units import parse_quantity
 from myoaxis.muscles import FINGERS, JOINTS, muscle_names
 from myoaxis.protocol.steps import (
     MVC,
+    YEAR,
+    Age,
     Assess,
     BedRest,
     Cycle,
@@ -76,6 +78,17 @@ _TOKEN = re.compile(
     r"%\s*1RM|(?i:1RM)\b|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|%\s*MVC|%\s*(?i:VO2max)|%"
     r"|[A-Za-z_][A-Za-z0-9_]*|\S"
 )
+CLINICAL_TESTS = (  # whole-person clinical tests and markers (no muscle named)
+    "grip_strength",
+    "gait_speed",
+    "chair_stand",
+    "sppb",
+    "sarcopenia",
+    "vo2max",
+    "cognition",
+    "hrv",
+    "readiness",
+)
 ASSESS_TESTS = (
     "1RM",
     "endurance",
@@ -86,12 +99,14 @@ ASSESS_TESTS = (
     "reaction_time",
     "ogtt",
     "bmd",
+    *CLINICAL_TESTS,
 )
-WHOLE_PERSON_TESTS = ("tapping", "fnirs_tapping", "reaction_time", "ogtt", "bmd")  # no muscle
+WHOLE_PERSON_TESTS = ("tapping", "fnirs_tapping", "reaction_time", "ogtt", "bmd", *CLINICAL_TESTS)
 MAX_BOUT_S = 24 * 3600.0
 MAX_MEAL_G = 300.0
 MAX_SLEEP_S = 16 * 3600.0
 MAX_BED_REST_S = 365 * 86400.0
+MAX_AGE_YEARS = 30.0
 
 
 @dataclass
@@ -375,6 +390,19 @@ def _bed_rest(c: _Cursor) -> Step:
     return BedRest(_at_most(c, MAX_BED_REST_S, "365 days"))
 
 
+def _age(c: _Cursor) -> Step:
+    c.word("by")
+    _, pos = c.peek()
+    years = c.number("a number of years")
+    if not 0 < years <= MAX_AGE_YEARS:
+        raise ProtocolError(
+            c.text, pos, f"a number of years in (0, {MAX_AGE_YEARS:g}]", f"{years:g}"
+        )
+    if not c.optional("year"):
+        c.word("years")
+    return Age(years * YEAR)
+
+
 def _rest(c: _Cursor) -> Step:
     c.word("for")
     return Rest(_duration(c))
@@ -414,6 +442,7 @@ STEP_FORMS: dict[str, tuple[tuple[str, ...], Callable[[_Cursor], Step]]] = {
             "Assess reaction_time",
             "Assess ogtt",
             "Assess bmd",
+            *(f"Assess {t}" for t in CLINICAL_TESTS),
         ),
         _assess,
     ),
@@ -429,6 +458,7 @@ STEP_FORMS: dict[str, tuple[tuple[str, ...], Callable[[_Cursor], Step]]] = {
     "Sleep": (("Sleep for <duration>",), _sleep),
     "Bed": (("Bed rest for <duration>",), _bed_rest),
     "Rest": (("Rest for <duration>",), _rest),
+    "Age": (("Age by <N> years",), _age),
 }
 
 

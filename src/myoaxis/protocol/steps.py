@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+YEAR = 365.25 * 86400.0  # s, a Julian year
+
 
 def number(x: float) -> str:
     """Shortest text that reads back to exactly ``x`` (``40``, ``12.5``, ``1e-05``)."""
@@ -374,6 +376,25 @@ class Sleep(Rest):
 
     def __str__(self) -> str:
         return f"Sleep for {format_duration(self.seconds)}"
+
+
+@dataclass(frozen=True)
+class Age(Rest):
+    """Years of ordinary life: the slow layer (ageing, detraining, bone) runs at rest with
+    habitual loading."""
+
+    kind = "Age"
+
+    @property
+    def years(self) -> float:
+        return self.seconds / YEAR
+
+    @property
+    def slug(self) -> str:
+        return "age"
+
+    def __str__(self) -> str:
+        return f"Age by {number(self.years)} years"
 
 
 @dataclass(frozen=True)

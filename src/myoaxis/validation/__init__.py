@@ -17,7 +17,9 @@ ME/CFS).
 # Importing the case modules registers their cases.
 from myoaxis.validation import (  # noqa: F401
     adaptation,
+    aerobic,
     afferents,
+    autonomic,
     bone,
     clinical,
     energetics,
@@ -28,6 +30,7 @@ from myoaxis.validation import (  # noqa: F401
     hpa,
     intermittent,
     me_cfs,
+    mobility,
     motor,
     motor_fatigue,
     muscle,
