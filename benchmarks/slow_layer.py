@@ -29,13 +29,13 @@ Usage: python benchmarks/slow_layer.py [--subjects 1000] [--loop-sample 20] [--r
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import time
 from pathlib import Path
 
 import libsbml
 import numpy as np
+from report import print_report
 
 import myoaxis as mx
 from myoaxis.body import Body
@@ -167,11 +167,7 @@ def main() -> None:
         "cohort_ratio_myoaxis_over_roadrunner": t_batch / t_loop,
         "cohort_max_relative_difference_states_checked_subjects": cohort_rel,
     }
-    if args.json:
-        print(json.dumps(report, indent=2))
-        return
-    for k, v in report.items():
-        print(f"{k:55s} {v:.4g}" if isinstance(v, float) else f"{k:55s} {v}")
+    print_report(report, args.json)
 
 
 if __name__ == "__main__":
