@@ -26,3 +26,23 @@ def rng_for(seed: int, n: int = 1) -> SubjectRNG:
 
 def settings(body: Body, mode: str = "spiking") -> FastSettings:
     return FastSettings.from_body(body, mode)
+
+
+def roadrunner_errors(layer, path, floor: float = 1e-6) -> dict[str, float]:
+    """Largest relative difference per variable (subject 0) between ``layer``'s own run and
+    libRoadRunner replaying its SBML export at the layer's tolerances: relative to the value,
+    floored at ``floor`` of the variable's range (``floor = 1``: relative to the range)."""
+    from myoaxis.io.sbml import roadrunner_replay, write_sbml
+
+    rr = roadrunner_replay(write_sbml(layer, path), layer)
+    times, ours = layer.series()
+    names = [*(x.name for x in layer.model.states), *(a.name for a in layer.model.assignments)]
+    replay = rr.simulate(times=times, selections=["time", *names])
+    errors = {}
+    for k, name in enumerate(names):
+        mine = ours[k, 0]
+        least = floor * max(np.abs(mine).max(), 1e-6)
+        errors[name] = float(
+            np.max(np.abs(replay[:, k + 1] - mine) / np.maximum(np.abs(mine), least))
+        )
+    return errors

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from tests.conftest import roadrunner_errors
 
 from myoaxis.body import Body
 from myoaxis.conditions import subject_parameters
@@ -273,12 +274,7 @@ def test_the_autonomic_validation_cases_pass():
 
 @pytest.mark.interop
 def test_roadrunner_replays_the_component_within_1e_4(tmp_path):
-    from myoaxis.io.sbml import (
-        consistency_errors,
-        roadrunner_replay,
-        slow_layer_document,
-        write_sbml,
-    )
+    from myoaxis.io.sbml import consistency_errors, slow_layer_document
 
     slow = SlowLayer(Body([params(40.0)], np.array([75.0]), 40.0), 300.0, (AUTONOMIC,), 1e-10)
     slow.advance(10 * MINUTE)
@@ -287,12 +283,5 @@ def test_roadrunner_replays_the_component_within_1e_4(tmp_path):
     slow.advance(15 * MINUTE, {"active_mass_activation": np.array([5.0])})
     slow.advance(30 * HOUR)
     assert consistency_errors(slow_layer_document(slow)) == []
-    rr = roadrunner_replay(write_sbml(slow, tmp_path / "autonomic.xml"), slow)
-    times, ours = slow.series()
-    names = [*(x.name for x in slow.model.states), *(a.name for a in slow.model.assignments)]
-    replay = rr.simulate(times=times, selections=["time", *names])
-    for k, name in enumerate(names):
-        mine = ours[k, 0]
-        floor = 1e-6 * (np.abs(mine).max() or 1.0)
-        error = np.max(np.abs(replay[:, k + 1] - mine) / np.maximum(np.abs(mine), floor))
-        assert error < 1e-4, name
+    errors = roadrunner_errors(slow, tmp_path / "autonomic.xml")
+    assert max(errors.values()) < 1e-4, max(errors, key=errors.get)

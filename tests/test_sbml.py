@@ -6,6 +6,7 @@ from __future__ import annotations
 import libsbml
 import numpy as np
 import pytest
+from tests.conftest import roadrunner_errors
 
 import myoaxis as mx
 from myoaxis.cli import app
@@ -60,9 +61,8 @@ TIGHT = 1e-10  # both solvers, so that the difference measures the export, not t
 
 
 def _replay_error(run, components, tmp_path) -> dict[str, float]:
-    """Largest relative difference per variable between MyoAxis replaying the run's schedule
-    and libRoadRunner replaying the SBML export of that replay (relative to the value, floored
-    at 1e-6 of the variable's range), both integrated at ``TIGHT``."""
+    """:func:`roadrunner_errors` of MyoAxis replaying the run's schedule with ``components``
+    (both solvers at ``TIGHT``)."""
     sim, _ = run
     layer = SlowLayer(sim.body, 300.0, components, rtol=TIGHT)
     full = [i.name for i in sim.slow_layer.model.inputs]
@@ -83,18 +83,7 @@ def _replay_error(run, components, tmp_path) -> dict[str, float]:
             if isinstance(x, Segment) or layer.has(x.state)  # impulses into the part only
         ]
     )
-    rr = roadrunner_replay(write_sbml(layer, tmp_path / "slow.xml"), layer)
-    ours_t, ours = layer.series()
-    names = [*(x.name for x in layer.model.states), *(a.name for a in layer.model.assignments)]
-    replay = rr.simulate(times=ours_t, selections=["time", *names])
-    errors = {}
-    for k, name in enumerate(names):
-        mine = ours[k, 0]
-        floor = 1e-6 * (np.abs(mine).max() or 1.0)
-        errors[name] = float(
-            np.max(np.abs(replay[:, k + 1] - mine) / np.maximum(np.abs(mine), floor))
-        )
-    return errors
+    return roadrunner_errors(layer, tmp_path / "slow.xml")
 
 
 def test_roadrunner_replays_myokine_hpa_and_glucose_within_1e_4(run, tmp_path):
