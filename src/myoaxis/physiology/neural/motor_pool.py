@@ -429,6 +429,31 @@ def _fastest_rate(props: PoolProperties) -> float:
     return float((props.peak_rate / (1.0 - _Z_CLIP * props.isi_cv)).max())
 
 
+def _unit_arrays(props: PoolProperties) -> tuple[np.ndarray, ...]:
+    """The rate-coding and twitch arrays the compiled kernels read, in their order."""
+    return (
+        props.threshold,
+        props.peak_rate,
+        props.min_rate,
+        props.rate_gain,
+        props.e_max[:, 0],
+        props.twitch_peak,
+        props.contraction_time,
+    )
+
+
+def _fatigue_arrays(props: PoolProperties) -> tuple[np.ndarray, ...]:
+    """The fatigue, recovery and adaptation arrays the compiled kernels read, in their order."""
+    return (
+        props.fatigue_rate,
+        props.adaptation_weight,
+        props.recovery_rate[:, 0],
+        props.rest_recovery_multiplier[:, 0],
+        props.contraction_time_slowing[:, 0],
+        props.adaptation_time[:, 0],
+    )
+
+
 def advance(
     state: PoolState,
     props: PoolProperties,
@@ -471,20 +496,9 @@ def advance(
             state.z_index,
             fatigue.capacity,
             fatigue.adaptation,
-            props.threshold,
-            props.peak_rate,
-            props.min_rate,
-            props.rate_gain,
-            props.e_max[:, 0],
-            props.twitch_peak,
-            props.contraction_time,
+            *_unit_arrays(props),
             props.isi_cv,
-            props.fatigue_rate,
-            props.adaptation_weight,
-            props.recovery_rate[:, 0],
-            props.rest_recovery_multiplier[:, 0],
-            props.contraction_time_slowing[:, 0],
-            props.adaptation_time[:, 0],
+            *_fatigue_arrays(props),
             u2[:, k : k + steps],
             t + k * h,
             h,
@@ -826,19 +840,8 @@ def quasi_static_step(
         np.ascontiguousarray(ceiling, dtype=float),
         fatigue.capacity,
         fatigue.adaptation,
-        props.threshold,
-        props.peak_rate,
-        props.min_rate,
-        props.rate_gain,
-        props.e_max[:, 0],
-        props.twitch_peak,
-        props.contraction_time,
-        props.fatigue_rate,
-        props.adaptation_weight,
-        props.recovery_rate[:, 0],
-        props.rest_recovery_multiplier[:, 0],
-        props.contraction_time_slowing[:, 0],
-        props.adaptation_time[:, 0],
+        *_unit_arrays(props),
+        *_fatigue_arrays(props),
         np.ascontiguousarray(fast),
         h,
         u,
