@@ -43,7 +43,7 @@ from myoaxis.physiology.brain import autonomic
 from myoaxis.physiology.brain import motor_cortex as mc
 from myoaxis.physiology.muscle import energetics
 from myoaxis.physiology.musculoskeletal import mobility
-from myoaxis.physiology.neural import motor_pool, premotor, tapping
+from myoaxis.physiology.neural import premotor, tapping
 from myoaxis.protocol import (
     MVC,
     Age,
@@ -616,9 +616,7 @@ def _one_rm_reference(run: _Run, muscle: str) -> np.ndarray:
 def _one_rm_now(run: _Run, muscle: str) -> np.ndarray:
     """The true 1RM now (N): the rested muscle's voluntary maximal force times the lift's
     skill (what a 1RM test would find, without its attempts)."""
-    m = run.body.muscle(muscle)
-    rested = m.max_force * motor_pool.steady_force(m.pool, run.body.central.rested)
-    return rested * _skill(run, muscle)
+    return MuscleState.rested(run.body, muscle).strength(run.body) * _skill(run, muscle)
 
 
 def _train(run: _Run, step: Resistance, load: np.ndarray, done: np.ndarray, start: float):
