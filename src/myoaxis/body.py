@@ -61,16 +61,22 @@ class Body:
         ]
         self._muscles: dict[str, Muscle] = {}
         self._strength: dict[str, np.ndarray] = {}  # maximal-force factors (training, ageing)
+        self._values: dict[tuple[str, str | None], np.ndarray] = {}
 
     @property
     def n_subjects(self) -> int:
         return len(self.params)
 
     def values(self, name: str, unit: str | None = None) -> np.ndarray:
-        """Scalar parameter ``name`` of every subject, shape ``(S,)``."""
-        if unit is None:
-            return np.array([p.value(name) for p in self.params])
-        return np.array([p.value_in(name, unit) for p in self.params])
+        """Scalar parameter ``name`` of every subject, shape ``(S,)`` (a fresh copy; the
+        subjects' values are gathered once per name and unit)."""
+        key = (name, unit)
+        if key not in self._values:
+            if unit is None:
+                self._values[key] = np.array([p.value(name) for p in self.params])
+            else:
+                self._values[key] = np.array([p.value_in(name, unit) for p in self.params])
+        return self._values[key].copy()
 
     def _column(self, name: str, unit: str | None = None) -> np.ndarray:
         return self.values(name, unit)[:, None]

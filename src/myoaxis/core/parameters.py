@@ -27,7 +27,7 @@ import numpy as np
 import pint
 
 from myoaxis.core.errors import ParameterError, unknown_name
-from myoaxis.core.units import parse_quantity, ureg
+from myoaxis.core.units import conversion, parse_quantity, ureg
 
 _LEAF_KEYS = {"value", "unit", "description", "source"}
 
@@ -137,8 +137,8 @@ class ParameterSet:
 
     def value_in(self, name: str, unit: str) -> float:
         """The scalar value of ``name`` converted to ``unit`` (e.g. ``"1/s"``)."""
-        p = self[name]
-        return float(ureg.Quantity(self.value(name), p.unit).to(unit).magnitude)
+        scale, offset = conversion(self[name].unit, unit)
+        return scale * self.value(name) + offset
 
     def merged(self, other: ParameterSet) -> ParameterSet:
         """Union of two sets; a name in both must keep its unit dimension (converted)."""

@@ -7,6 +7,8 @@ pint is used at the boundary, when files and strings are read, so that "90 s", "
 
 from __future__ import annotations
 
+from functools import cache
+
 import pint
 
 from myoaxis.core.errors import MyoAxisError
@@ -15,6 +17,15 @@ ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
 ureg.define("percent_mvc = 0.01 = %MVC")
 ureg.define("percent_1rm = 0.01 = %1RM")
 Quantity = ureg.Quantity
+
+
+@cache
+def conversion(source: str, target: str) -> tuple[float, float]:
+    """``(scale, offset)`` with ``value in target = scale * value in source + offset`` (pint
+    conversions are affine; the offset is non-zero only for temperatures). Cached: a cohort
+    converts the same parameter for every subject."""
+    zero = ureg.Quantity(0.0, source).to(target).magnitude
+    return float(ureg.Quantity(1.0, source).to(target).magnitude - zero), float(zero)
 
 
 def parse_quantity(
