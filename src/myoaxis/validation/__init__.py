@@ -22,6 +22,7 @@ from myoaxis.validation import (  # noqa: F401
     autonomic,
     bone,
     clinical,
+    cohorts,
     energetics,
     fatigue,
     gentile2019,
