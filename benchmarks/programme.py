@@ -169,11 +169,10 @@ def available_memory_gb() -> float:
 
 
 def estimated_peak_gb(sim: Simulation, subjects: int) -> float:
-    """Peak memory of a batch, dominated by the slow layer's samples and the series built from
-    them at the end (``SlowLayer.series``: states and assignments, subjects x samples)."""
+    """Peak memory of a batch, dominated by the slow layer's samples of the variables it keeps
+    (the outputs and the risk engine's series) and the series built from them at the end."""
     layer = sim.slow_layer
-    variables = len(layer.model.states) + len(layer.model.assignments)
-    return BASE_GB + SERIES_FACTOR * variables * subjects * len(layer.samples) * 8 / 2**30
+    return BASE_GB + SERIES_FACTOR * len(layer.kept) * subjects * layer.n_samples * 8 / 2**30
 
 
 def _warm_worker(threads: int, data: dict) -> None:
@@ -217,8 +216,8 @@ def main() -> None:
         "one_subject_s": t_one,
         "one_subject_1rm_before_n": float(rm[0]),
         "one_subject_1rm_after_n": float(rm[-1]),
-        "slow_samples": len(sim.slow_layer.samples),
-        "slow_variables": len(sim.slow_layer.model.states) + len(sim.slow_layer.model.assignments),
+        "slow_samples": sim.slow_layer.n_samples,
+        "slow_variables_kept": len(sim.slow_layer.kept),
     }
 
     # -- cohort, one batch ----------------------------------------------------------------------

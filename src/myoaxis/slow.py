@@ -13,6 +13,7 @@ what :mod:`myoaxis.io.sbml` writes as SBML events, so an exported file replays t
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -24,7 +25,7 @@ from myoaxis.core.equations import Component, Input, Model
 from myoaxis.core.errors import SimulationError
 from myoaxis.muscles import muscle_names
 from myoaxis.physiology import bone, ports
-from myoaxis.physiology.adaptation import aerobic, ageing, muscle, performance
+from myoaxis.physiology.adaptation import aerobic, ageing, muscle, nutrition, performance
 from myoaxis.physiology.brain import autonomic, plasticity
 from myoaxis.physiology.endocrine import glucose_insulin, hpa, myokines
 
@@ -36,6 +37,7 @@ COMPONENTS = (
     *ageing.COMPONENTS,
     *performance.COMPONENTS,
     *aerobic.COMPONENTS,
+    *nutrition.COMPONENTS,
     *plasticity.COMPONENTS,
     *autonomic.COMPONENTS,
 )
@@ -105,6 +107,7 @@ class SlowLayer:
         period: float,
         components: tuple[Component, ...] = COMPONENTS,
         rtol: float = RTOL,
+        keep: Iterable[str] | None = None,
     ):
         self.body = body
         self.rtol = rtol
@@ -119,10 +122,18 @@ class SlowLayer:
         scale = np.array([s.scale for s in self.model.states])
         self.atol = np.tile(rtol * scale, n)
         self.t = 0.0
-        self.samples: list[tuple[float, np.ndarray]] = [(0.0, self.y.copy())]
         self.schedule: list[Segment | Impulse] = []
         self._state_index = {s.name: k for k, s in enumerate(self.model.states)}
         self._assignment_index = {a.name: k for k, a in enumerate(self.model.assignments)}
+        names = [v.name for v in (*self.model.states, *self.model.assignments)]
+        wanted = set(names if keep is None else keep)
+        self.kept = [name for name in names if name in wanted]
+        self._kept_states = [self._state_index[x] for x in self.kept if x in self._state_index]
+        self._kept_assigned = [
+            self._assignment_index[x] for x in self.kept if x in self._assignment_index
+        ]
+        self._blocks: list[tuple[np.ndarray, np.ndarray]] = []  # (times, kept values (K, S, T))
+        self._pending = True  # a sample is due at self.t, once the inputs from then are known
 
     @property
     def n_states(self) -> int:
@@ -152,8 +163,6 @@ class SlowLayer:
         amount = np.broadcast_to(np.asarray(amount, float), (self.body.n_subjects,)).copy()
         self.y[k :: self.n_states] += amount
         self.schedule.append(Impulse(self.t, name, amount))
-        if self.samples[-1][0] == self.t:  # samples are right-continuous, as in SBML
-            self.samples[-1] = (self.t, self.y.copy())
 
     def advance(self, duration: float, inputs: dict[str, np.ndarray] | None = None) -> None:
         """Integrate over ``duration`` seconds with the ports held at ``inputs``."""
@@ -184,20 +193,36 @@ class SlowLayer:
         grid = np.arange(first, np.floor(t1 / self.period + 1e-9) + 1) * self.period
         grid = grid[grid < t1 - 1e-9 * max(1.0, t1)]
         times = np.concatenate([[t0], grid, [t1]])
-        ys = np.empty((times.size, self.y.size))
+        on_grid = abs(t1 / self.period - round(t1 / self.period)) < 1e-9
+        # samples now: t0 if it is due, the grid inside; one at t1 waits for t1's inputs
+        sampled = slice(0 if self._pending else 1, times.size - 1)
+        kept = np.empty((len(self.kept), self.body.n_subjects, sampled.stop - sampled.start))
+        y1 = np.empty_like(self.y)
         for chunk in self._chunks():
             part, info = self._solve(times, u, chunk)
             if info["message"] != "Integration successful.":
                 raise SimulationError(self._failure(times, u, chunk))
-            ys[:, self._rows(chunk)] = part
-        self._check(ys[-1], t1)
-        self.samples += [(float(t), y) for t, y in zip(times[1:-1], ys[1:-1], strict=True)]
-        on_grid = abs(t1 / self.period - round(t1 / self.period)) < 1e-9
-        if on_grid:
-            self.samples.append((t1, ys[-1]))
-        self.y = ys[-1].copy()
+            kept[:, chunk] = self._sample(times[sampled], part[sampled], u[:, chunk], chunk)
+            y1[self._rows(chunk)] = part[-1]
+        self._check(y1, t1)
+        if kept.shape[2]:
+            self._blocks.append((times[sampled], kept))
+        self.y = y1
+        self._pending = on_grid
         self.schedule.append(Segment(t0, t1, u))
         self.t = t1
+
+    def _sample(self, times: np.ndarray, ys: np.ndarray, u: np.ndarray, chunk: slice) -> np.ndarray:
+        """The kept variables ``(K, subjects of chunk, T)`` at ``times`` from the states ``ys``
+        ``(T, chunk's states)``, with inputs ``u`` ``(I, subjects of chunk)``."""
+        s = chunk.stop - chunk.start
+        states = ys.reshape(times.size, s, self.n_states)[:, :, self._kept_states]
+        parts = [states.transpose(2, 1, 0)]
+        if self._kept_assigned:
+            p = np.ascontiguousarray(self.parameters[:, chunk])
+            us = np.ascontiguousarray(np.broadcast_to(u, (times.size, *u.shape)))
+            parts.append(self._assigned_series(times, ys, p, us)[self._kept_assigned])
+        return np.concatenate(parts)
 
     def _chunks(self) -> list[slice]:
         n = self.body.n_subjects
@@ -265,12 +290,17 @@ class SlowLayer:
         index = np.clip(np.searchsorted(starts, times, side="right") - 1, 0, None)
         return [segments[i].inputs for i in index]
 
+    @property
+    def n_samples(self) -> int:
+        return sum(t.size for t, _ in self._blocks) + self._pending
+
     def series(self) -> tuple[np.ndarray, np.ndarray]:
-        """Sample times ``(T,)`` and values ``(states + assignments, subjects, T)``."""
-        times = np.array([t for t, _ in self.samples])
-        n, s = self.n_states, self.body.n_subjects
-        ys = np.stack([y for _, y in self.samples])
-        states = ys.reshape(times.size, s, n).transpose(2, 1, 0)
-        inputs = np.stack(self._inputs_at(times))
-        assigned = self._assigned_series(times, ys, self.parameters, inputs)
-        return times, np.concatenate([states, assigned[: len(self.model.assignments)]])
+        """Sample times ``(T,)`` and values ``(kept variables, subjects, T)``, in the order of
+        :attr:`kept` (states, then assignments, as the model lists them)."""
+        blocks = list(self._blocks)
+        if self._pending:  # the sample at the current time, with the inputs in force now
+            at = np.array([self.t])
+            u = self._inputs_at(at)[0]
+            blocks.append((at, self._sample(at, self.y[None], u, slice(0, self.body.n_subjects))))
+        times = np.concatenate([t for t, _ in blocks])
+        return times, np.concatenate([v for _, v in blocks], axis=2)
