@@ -70,6 +70,8 @@ FORMS = [
     ("Run at 70 %VO2max for 45 min", Run(70.0, 2700.0)),
     ("Run at 90 %VO2max until exhaustion", Run(90.0)),
     ("Meal 75 g carbohydrate", Meal(75.0)),
+    ("Meal 25 g protein", Meal(0.0, 25.0)),
+    ("Meal 60 g carbohydrate and 25 g protein", Meal(60.0, 25.0)),
     ("Sleep for 8 h", Sleep(8 * 3600.0)),
     ("Bed rest for 60 day", BedRest(60 * 86400.0)),
     ("Age by 5 years", Age(5 * YEAR)),
@@ -94,7 +96,10 @@ FORMS = [
         ("Assess rns grip at 300 Hz", 20, "a stimulation rate in (0, 100] Hz"),
         ("Meal 500 g carbohydrate", 6, "a carbohydrate amount in (0, 300] g, found '500'"),
         ("Meal 0 g carbohydrate", 6, "a carbohydrate amount in (0, 300] g"),
-        ("Meal 50 g fat", 11, "'carbohydrate'"),
+        ("Meal 50 g fat", 11, "a nutrient (carbohydrate, protein), found 'fat'"),
+        ("Meal 150 g protein", 6, "a protein amount in (0, 100] g, found '150'"),
+        ("Meal 20 g protein and 20 g protein", 28, "a nutrient (carbohydrate), found 'protein'"),
+        ("Meal 20 g protein and", 22, "an amount in g, found the end of the step"),
         ("Sleep for 20 h", 11, "a duration of at most 16 h, found '20 h'"),
         ("Run at 60 %VO2max for 30 h", 23, "a duration of at most 24 h"),
         ("Run at 200 %VO2max for 1 h", 8, "an intensity in (0, 150] %VO2max"),
@@ -220,3 +225,7 @@ def test_non_finite_numbers_are_rejected(text):
 def test_hold_round_trips_through_its_text(muscle, level, seconds):
     step = parse_step(f"Hold {muscle} at {level!r} %MVC for {seconds!r} s")
     assert parse_step(str(step)) == step
+
+
+def test_a_meal_lists_its_nutrients_in_any_order():
+    assert parse_step("meal 25 g protein and 60 g carbohydrate") == Meal(60.0, 25.0)

@@ -9,6 +9,7 @@ JOINTS = ("elbow",)
 FINGERS = ("index",)  # fingers that can tap (physiology/neural/tapping.py)
 ELBOW_PAIR = ("elbow_flexors", "elbow_extensors")
 GAIT_MUSCLES = ("ankle_dorsiflexors", "ankle_plantarflexors", "knee_extensors")  # one leg
+AXIAL = ("trunk_extensors",)  # groups outside the appendicular muscle mass (ASM)
 
 
 @cache

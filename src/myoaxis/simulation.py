@@ -33,9 +33,9 @@ from myoaxis.conditions import subject_parameters
 from myoaxis.core.citations import source_keys
 from myoaxis.core.rng import SubjectRNG, subject_streams
 from myoaxis.muscle_state import MuscleState
-from myoaxis.muscles import ELBOW_PAIR, GAIT_MUSCLES, muscle_names
+from myoaxis.muscles import AXIAL, ELBOW_PAIR, GAIT_MUSCLES, muscle_names
 from myoaxis.outputs import ACUTE_OUTPUTS, attrs
-from myoaxis.physiology.adaptation import ageing, performance
+from myoaxis.physiology.adaptation import ageing, nutrition, performance
 from myoaxis.physiology.adaptation import muscle as adaptation
 from myoaxis.physiology.adaptation.ageing import STRENGTH
 from myoaxis.physiology.bone import loading
@@ -145,7 +145,12 @@ class Simulation:
                 spikes="emg" in self.scenario.outputs.acute,
                 resistance=self.scenario.model.resistance,
             ),
-            slow=SlowLayer(body, self.scenario.slow_period, components(_adapting(self.scenario))),
+            slow=SlowLayer(
+                body,
+                self.scenario.slow_period,
+                components(_adapting(self.scenario)),
+                keep={*self.scenario.outputs.slow, *risk.SERIES_UNITS},
+            ),
             rng=SubjectRNG(subject_streams(self.scenario.seed, body.n_subjects)),
             outputs=list(self.scenario.outputs.acute),
             elbow_angle=body.values("elbow.reference_angle", "rad"),
@@ -162,15 +167,16 @@ class Simulation:
     def _results(self, run: _Run, times: np.ndarray, values: np.ndarray) -> Results:
         keep = set(self.scenario.outputs.slow)
         m = run.slow.model
+        variables = {v.name: v for v in (*m.states, *m.assignments)}
         slow = xr.Dataset(
             {
-                v.name: (
+                name: (
                     ("subject", "time"),
                     values[k],
-                    {"units": v.units, "long_name": v.long_name},
+                    {"units": variables[name].units, "long_name": variables[name].long_name},
                 )
-                for k, v in enumerate((*m.states, *m.assignments))
-                if v.name in keep
+                for k, name in enumerate(run.slow.kept)
+                if name in keep
             },
             coords={
                 "time": ("time", times, {"units": "s", "long_name": "time since start"}),
@@ -211,9 +217,7 @@ class Simulation:
 def _risks(run: _Run, times: np.ndarray, values: np.ndarray) -> None:
     """The risk engine (:mod:`myoaxis.assess.risk`) over the whole run: slow-layer series,
     session loads, sets, rides and clinical tests; its events join the run's events."""
-    m = run.slow.model
-    names = [v.name for v in (*m.states, *m.assignments)]
-    series = {n: values[k] for k, n in enumerate(names) if n in risk.SERIES_UNITS}
+    series = {n: values[k] for k, n in enumerate(run.slow.kept) if n in risk.SERIES_UNITS}
     run.events += risk.assess_risks(
         risk.RiskParameters.from_values(run.body.values),
         times=times,
@@ -868,8 +872,14 @@ def _run_rest(run: _Run, step: Rest, _step_id: str) -> None:
 
 
 def _run_meal(run: _Run, step: Meal, _step_id: str) -> None:
-    """A meal: its carbohydrate enters the gut compartment at once."""
-    run.slow.add("gut_carbohydrate", np.full(run.body.n_subjects, step.grams))
+    """A meal: its carbohydrate enters the gut compartment at once, its protein the day's
+    supplemented intake (:mod:`~myoaxis.physiology.adaptation.nutrition`)."""
+    if step.grams > 0:
+        run.slow.add("gut_carbohydrate", np.full(run.body.n_subjects, step.grams))
+    if step.protein > 0:
+        window = run.body.values("nutrition.protein.window", "day")
+        dose = nutrition.supplement_dose(step.protein, run.body.body_mass, window)
+        run.slow.add(nutrition.SUPPLEMENT, dose)
 
 
 CYCLING_TRACES = (
@@ -1175,17 +1185,36 @@ def _mobility(run: _Run) -> mobility.MobilityTests:
         run.muscle(g).strength(run.body) for g in ("knee_extensors", "ankle_plantarflexors")
     )
     v = run.body.values
+    p = mobility.MobilityParameters.from_values(v)
     return mobility.mobility_tests(
-        mobility.MobilityParameters.from_values(v),
+        p,
         knee,
         ankle,
         run.body.body_mass,
         v("mobility.height", "m"),
         _age_now(run),
         run.sexes,
-        mass_factor=v("mobility.muscle_mass_factor") * run.slow.value(ageing.MASS),
+        mass_factor=_muscle_mass_factor(run, p),
         start_age_years=run.body.age,
     )
+
+
+def _muscle_mass_factor(run: _Run, p: mobility.MobilityParameters) -> np.ndarray:
+    """The subject's appendicular muscle mass relative to a typical adult of that size, age
+    and sex: the preset's factor times the ageing drift, plus what the limb muscle groups whose
+    adaptation the run carries gained or lost in cross-sectional area (``csa_<group>``; group
+    mass x CSA change, both sides: training and disuse taken as bilateral)."""
+    v = run.body.values
+    factor = v("mobility.muscle_mass_factor") * run.slow.value(ageing.MASS)
+    typical = mobility.appendicular_lean_mass(
+        p, run.body.body_mass, v("mobility.height", "m"), run.body.age, run.sexes
+    )
+    change = sum(
+        2.0 * run.body.muscle(g).mass * (run.slow.value(csa) - 1.0)
+        for g in muscle_names()
+        if g not in AXIAL and run.slow.has(csa := adaptation.state_names(g)["csa"])
+    )
+    return factor + change / typical
 
 
 def _assess_gait_speed(run: _Run, step: Assess, step_id: str) -> None:

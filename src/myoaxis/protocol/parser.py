@@ -28,13 +28,15 @@ Step forms (``<D>`` is a duration with a unit, e.g. ``90 s``, ``10 min``, ``2 da
     Run at <X> %VO2max for <D>
     Run at <X> %VO2max until exhaustion
     Meal <N> g carbohydrate
+    Meal <N> g protein
+    Meal <N> g carbohydrate and <M> g protein
     Sleep for <D>
     Bed rest for <D>
     Rest for <D>
 
 Values outside a physiological range are errors that point at the number: an exercise
-intensity above 150 %VO2max or a bout over 24 h, a meal over 300 g of carbohydrate, a sleep
-over 16 h, a bed rest over a year.
+intensity above 150 %VO2max or a bout over 24 h, a meal over 300 g of carbohydrate or 100 g of
+protein, a sleep over 16 h, a bed rest over a year.
 
 Keywords are case-insensitive. A step that does not parse raises
 :class:`~myoaxis.core.errors.ProtocolError`, which quotes the step, points at the offending
@@ -104,6 +106,7 @@ ASSESS_TESTS = (
 WHOLE_PERSON_TESTS = ("tapping", "fnirs_tapping", "reaction_time", "ogtt", "bmd", *CLINICAL_TESTS)
 MAX_BOUT_S = 24 * 3600.0
 MAX_MEAL_G = 300.0
+MAX_PROTEIN_G = 100.0  # g in one meal: a generous upper bound (our estimate), not a tolerance
 MAX_SLEEP_S = 16 * 3600.0
 MAX_BED_REST_S = 365 * 86400.0
 MAX_AGE_YEARS = 30.0
@@ -368,15 +371,21 @@ def _aerobic(kind: type[Cycle]) -> Callable[[_Cursor], Step]:
 
 
 def _meal(c: _Cursor) -> Step:
-    _, pos = c.peek()
-    grams = c.number("an amount of carbohydrate in g")
-    if not 0 < grams <= MAX_MEAL_G:
-        raise ProtocolError(
-            c.text, pos, f"a carbohydrate amount in (0, {MAX_MEAL_G:g}] g", f"{grams:g}"
-        )
-    c.word("g")
-    c.word("carbohydrate")
-    return Meal(grams)
+    """``<N> g carbohydrate``, ``<M> g protein`` or both joined by ``and``."""
+    limits = {"carbohydrate": MAX_MEAL_G, "protein": MAX_PROTEIN_G}
+    grams: dict[str, float] = {}
+    while True:
+        _, pos = c.peek()
+        amount = c.number("an amount in g")
+        c.word("g")
+        nutrient = c.name("nutrient", [k for k in limits if k not in grams])
+        if not 0 < amount <= limits[nutrient]:
+            raise ProtocolError(
+                c.text, pos, f"a {nutrient} amount in (0, {limits[nutrient]:g}] g", f"{amount:g}"
+            )
+        grams[nutrient] = amount
+        if len(grams) == len(limits) or not c.optional("and"):
+            return Meal(grams.get("carbohydrate", 0.0), grams.get("protein", 0.0))
 
 
 def _sleep(c: _Cursor) -> Step:
@@ -454,7 +463,14 @@ STEP_FORMS: dict[str, tuple[tuple[str, ...], Callable[[_Cursor], Step]]] = {
         ("Run at <X> %VO2max for <duration>", "Run at <X> %VO2max until exhaustion"),
         _aerobic(Run),
     ),
-    "Meal": (("Meal <N> g carbohydrate",), _meal),
+    "Meal": (
+        (
+            "Meal <N> g carbohydrate",
+            "Meal <N> g protein",
+            "Meal <N> g carbohydrate and <M> g protein",
+        ),
+        _meal,
+    ),
     "Sleep": (("Sleep for <duration>",), _sleep),
     "Bed": (("Bed rest for <duration>",), _bed_rest),
     "Rest": (("Rest for <duration>",), _rest),

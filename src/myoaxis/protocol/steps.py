@@ -355,9 +355,11 @@ class Run(Cycle):
 
 @dataclass(frozen=True)
 class Meal(Step):
-    """A meal or drink with ``grams`` of digestible carbohydrate, taken at once."""
+    """A meal or drink taken at once: ``grams`` of digestible carbohydrate and ``protein``
+    grams of protein (either may be 0, not both)."""
 
     grams: float
+    protein: float = 0.0
     kind = "Meal"
 
     @property
@@ -365,7 +367,11 @@ class Meal(Step):
         return 0.0
 
     def __str__(self) -> str:
-        return f"Meal {number(self.grams)} g carbohydrate"
+        parts = [f"{number(g)} g {what}" for g, what in self._nutrients() if g > 0]
+        return f"Meal {' and '.join(parts)}"
+
+    def _nutrients(self) -> tuple[tuple[float, str], ...]:
+        return ((self.grams, "carbohydrate"), (self.protein, "protein"))
 
 
 @dataclass(frozen=True)
