@@ -145,3 +145,29 @@ def test_grip_training_loads_no_bone_and_running_does():
     ran = _ran(["Run at 60 %VO2max for 10 min"]).slow_layer
     assert _peak_port(ran, "exercise_load_hip") > 2.38  # running loads the hip above walking
     assert _peak_port(ran, "loading_frequency") == pytest.approx(2.8)
+
+
+def test_a_layer_that_keeps_some_variables_samples_them_as_the_full_layer_does():
+    """keep= changes what is stored, not what is computed: the same samples at the same
+    times, right-continuous at an impulse on the grid (a meal at a sample time)."""
+    body = Body([subject_parameters("healthy_adult", "female", 40.0)] * 2, np.array([60, 80]))
+    keep = ["glucose_plasma", "insulin_sensitivity", "bmd_spine", "gut_carbohydrate"]
+    layers = [SlowLayer(body, 600.0), SlowLayer(body, 600.0, keep=keep)]
+    for layer in layers:
+        layer.advance(1800.0)  # ends on the grid: the sample at 1800 s waits for the meal
+        layer.add("gut_carbohydrate", np.array([75.0, 0.0]))
+        layer.advance(4000.0, {"exercise_intensity": np.array([0.5, 0.0])})
+        layer.advance(1234.5)
+    (t_all, all_values), (t_kept, kept) = (layer.series() for layer in layers)
+    full = dict(zip(layers[0].kept, all_values, strict=True))
+    assert layers[1].kept == [  # the model's order: states, then assignments
+        "gut_carbohydrate",
+        "glucose_plasma",
+        "bmd_spine",
+        "insulin_sensitivity",
+    ]
+    np.testing.assert_array_equal(t_all, t_kept)
+    assert t_kept[3] == 1800.0 and layers[1].n_samples == t_kept.size
+    for name, values in zip(layers[1].kept, kept, strict=True):
+        np.testing.assert_array_equal(values, full[name])
+    assert kept[0, :, 3] == pytest.approx([75.0, 0.0], abs=1e-9)  # the meal, at its sample
