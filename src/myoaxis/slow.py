@@ -33,6 +33,7 @@ COMPONENTS = (
     *myokines.COMPONENTS,
     hpa.HPA,
     *glucose_insulin.COMPONENTS,
+    *glucose_insulin.DISUSE_COMPONENTS,
     *bone.COMPONENTS,
     *ageing.COMPONENTS,
     *performance.COMPONENTS,
@@ -45,7 +46,7 @@ COMPONENTS = (
 
 def components(groups=()) -> tuple[Component, ...]:
     """The whole-body model plus the training adaptation of each muscle group in ``groups``
-    (a run carries only the groups it trains or reports: each adds five states)."""
+    (a run carries only the groups it trains or reports: each adds six states)."""
     return COMPONENTS + tuple(muscle.muscle_adaptation(g) for g in sorted(set(groups)))
 
 

@@ -23,6 +23,7 @@ from myoaxis.validation import (  # noqa: F401
     bone,
     clinical,
     cohorts,
+    disuse,
     energetics,
     fatigue,
     gentile2019,

@@ -38,9 +38,25 @@ older adults). **Ageing** multiplies VO2max by :math:`a`, :math:`\dot a = -r(A)\
 age :math:`A` = ``body.age`` + time and a relative rate rising linearly from an onset age,
 :math:`r = r_{ref}\max((A - A_0)/(A_{ref} - A_0), 0)`, fitted to Fleg et al. (2005): 3-6 % per
 decade in the 20s and 30s, more than 20 % per decade in the 70s. So a 25-year-old drifts by
-0.2 %/y; an untrained subject is otherwise at rest. Outputs: ``vo2max_factor``
-:math:`= (1 + g_l + g_s)\,a` (1 at the start) and ``vo2max`` (mL/min/kg) :math:`=`
-``energetics.vo2max_per_kg`` x ``vo2max_factor``.
+0.2 %/y; an untrained subject is otherwise at rest.
+
+**Disuse.** Bed rest (the port ``weight_bearing`` :math:`w`, 1 in daily life, 0 in bed) adds a
+loss :math:`\ell` (``vo2max_disuse_loss``, 0 in daily life) that relaxes towards the unloading
+:math:`u = \max(1 - w, 0)`,
+
+.. math:: \dot\ell = r_d\,(u - \ell)\ \text{while}\ u > \ell, \qquad
+          \dot\ell = (u - \ell)/\tau_r\ \text{otherwise}
+
+so in full bed rest VO2max falls by :math:`1 - e^{-r_d t}`, nearly linearly over the 1-90
+days studied (Ried-Larsen et al. 2017, 80 studies: -0.3 %/day in L/min, -0.43 %/day per kg,
+linear in the duration; mostly smaller plasma and stroke volumes, Convertino 1997), and
+on reloading the loss decays with :math:`\tau_r` (peak VO2 back to its pre-bed-rest value
+within 4 weeks of daily activity, still low after 6 days: Hedge et al. 2023). Exercise
+during bed rest raises the training gains as usual, which offsets part of the loss.
+:math:`0 \le \ell \le 1` by construction, and :math:`\dot\ell = 0` exactly at :math:`w = 1`.
+
+Outputs: ``vo2max_factor`` :math:`= (1 + g_l + g_s)\,a\,(1 - \ell)` (1 at the start) and
+``vo2max`` (mL/min/kg) :math:`=` ``energetics.vo2max_per_kg`` x ``vo2max_factor``.
 
 **Insulin sensitivity** gains :math:`g` with :math:`s = (T/K_I)^n` (Hill exponent 4, fitted to
 Houmard 2004's two volumes) and decays within about two weeks of inactivity (Houmard et al.
@@ -51,7 +67,7 @@ glucose-insulin component multiplies into its insulin sensitivity :math:`S_I`.
 from __future__ import annotations
 
 from myoaxis.core.equations import Assignment, Component, State
-from myoaxis.physiology.ports import EXERCISE_INTENSITY
+from myoaxis.physiology.ports import EXERCISE_INTENSITY, WEIGHT_BEARING
 
 VO2 = "aerobic.vo2max."
 INS = "aerobic.insulin."
@@ -60,6 +76,7 @@ LOAD = "aerobic_training_load"
 LABILE = "vo2max_labile_gain"
 STRUCTURAL = "vo2max_structural_gain"
 AGEING = "vo2max_ageing_factor"
+DISUSE = "vo2max_disuse_loss"
 FACTOR = "vo2max_factor"
 VO2MAX = "vo2max"
 VOLUME = "aerobic_exercise_time"
@@ -123,6 +140,16 @@ VO2MAX_TRAINING = Component(
             initial="1",
             scale=1.0,
         ),
+        State(
+            DISUSE,
+            "dimensionless",
+            "share of VO2max lost to bed rest (unloading), 0 in daily life",
+            rate=f"where(vo2max_unloading > {DISUSE},"
+            f" {VO2}disuse.loss_rate * (vo2max_unloading - {DISUSE}),"
+            f" (vo2max_unloading - {DISUSE}) / {VO2}disuse.recovery_time)",
+            initial="0",
+            scale=0.1,
+        ),
     ),
     parameters={
         "aerobic.load_time": "s",
@@ -136,11 +163,19 @@ VO2MAX_TRAINING = Component(
         f"{VO2}ageing.onset_age": "s",
         f"{VO2}ageing.loss_rate_at_reference": "1/s",
         f"{VO2}ageing.reference_age": "s",
+        f"{VO2}disuse.loss_rate": "1/s",
+        f"{VO2}disuse.recovery_time": "s",
         "body.age": "s",
         "energetics.vo2max_per_kg": "mL/min/kg",
     },
-    inputs=(EXERCISE_INTENSITY,),
+    inputs=(EXERCISE_INTENSITY, WEIGHT_BEARING),
     assignments=(
+        Assignment(
+            "vo2max_unloading",
+            "dimensionless",
+            "unloading seen by VO2max: 1 - weight bearing (0 in daily life, 1 in bed rest)",
+            f"max(1 - {WEIGHT_BEARING.name}, 0)",
+        ),
         Assignment(
             "aerobic_training_weight",
             "dimensionless",
@@ -157,8 +192,8 @@ VO2MAX_TRAINING = Component(
         Assignment(
             FACTOR,
             "dimensionless",
-            "VO2max relative to the start (training, detraining and ageing)",
-            f"(1 + {LABILE} + {STRUCTURAL}) * {AGEING}",
+            "VO2max relative to the start (training, detraining, ageing and disuse)",
+            f"(1 + {LABILE} + {STRUCTURAL}) * {AGEING} * (1 - {DISUSE})",
         ),
         Assignment(
             VO2MAX,
@@ -167,7 +202,17 @@ VO2MAX_TRAINING = Component(
             f"energetics.vo2max_per_kg * {FACTOR}",
         ),
     ),
-    citations=("coyle1984", "murias2010", "huang2005", "fleg2005", "neufer1989", "mujika2001"),
+    citations=(
+        "coyle1984",
+        "murias2010",
+        "huang2005",
+        "fleg2005",
+        "neufer1989",
+        "mujika2001",
+        "riedlarsen2017",
+        "convertino1997",
+        "hedge2023",
+    ),
 )
 
 INSULIN_TRAINING = Component(

@@ -28,7 +28,7 @@ meta-analyses (Schoenfeld, Ogborn & Krieger 2017: +0.37 % hypertrophy per weekly
 .. math::
     N^* = N_{max}\frac{S_n}{S_n + K_n}, \quad
     Q^* = Q_{max}\frac{S_n}{S_n + K_q}, \quad
-    C^* = 1 + (C_{max} - 1)\frac{S_h}{S_h + K_h}, \qquad
+    C^* = 1 + (C_{max} - 1)\,a_P\frac{S_h}{S_h + K_h}, \qquad
     \dot X = \frac{X^* - X}{\tau_{\uparrow}\ \text{if}\ X^* > X\ \text{else}\ \tau_{\downarrow}}
 
 :math:`N` (``neural_adaptation_<g>``) is the gain in voluntary drive and coordination that
@@ -48,17 +48,48 @@ training stops or is reduced the target falls and the area returns towards the u
 set-point 1 with :math:`\tau_{\downarrow}`, over weeks to months (Mujika & Padilla 2000).
 Neural gains rise in about two weeks, so they dominate the first weeks of training and
 hypertrophy the later ones (Moritani & deVries 1979: hypertrophy dominant after 3-5 weeks;
-Narici et al. 1989: 40 % of the 60-day force gain from hypertrophy).
+Narici et al. 1989: 40 % of the 60-day force gain from hypertrophy). :math:`a_P`
+(``protein_anabolic_factor``, :mod:`.nutrition`) scales the growth ceiling with the protein
+intake; it is 1 at the habitual intake and without the nutrition component.
 
-**Outputs.** ``strength_factor_<g>`` :math:`= (1 + N)\,C\,m\,\sigma` multiplies the group's
+**Disuse** (bed rest, unloading). The port ``weight_bearing`` :math:`w` (1 in daily life, 0 in
+bed rest) gives the unloading :math:`u = \max(1 - w, 0)`. Exercise loads the muscle too, so the
+unloading the group feels is :math:`u_e = u\,K_h/(K_h + S_h)` (its own weekly sets near failure
+:math:`S_h`, with the hypertrophy half-stimulus :math:`K_h`: resistance exercise during bed rest
+prevents or halves the atrophy, Alkner & Tesch 2004). Each group has a sensitivity
+:math:`s_g` (knee extensors 1; plantar flexors more, arms 0: LeBlanc et al. 1992 found no loss
+of arm strength in 17 weeks of bed rest). The area gets two more terms,
+
+.. math::
+    \dot C = \ldots - s_g\,u_e\,k_a\,C + \frac{(1 - C)_+}{\tau_r}
+
+an atrophy proportional to the area (rate :math:`k_a`) and a return towards the habitual
+area 1 that acts whenever the area is below it (:math:`\tau_r`; with the growth term above
+it sets both the plateau in bed rest and the recovery on reloading). From :math:`C = 1` in
+full bed rest the area falls towards :math:`r/(s_g k_a + r)`, :math:`r = 1/\tau_r +
+1/\tau_{\uparrow}`, with rate :math:`s_g k_a + r`: for the knee extensors about -20 % with a
+40-day time constant, fast at first and levelling off, as the bed-rest data show (Marusic et
+al. 2021: logarithmic losses; -3.2 % at 7 days, Dirks et al. 2016; -14 % at 6 weeks, Berg et
+al. 1997; -18 % at 90 days, Alkner & Tesch 2004). Strength falls faster than area
+(Marusic 2021: the strength loss is 4.2 times the atrophy at day 5, 2.4 at day 14 and 1.9
+after 35 days; Berg 1997: torque per area -13 %), through losses of specific tension,
+architecture and drive that are not area; de Boer et al. 2007 found voluntary activation
+unchanged. That is a force deficit :math:`D` (``disuse_force_deficit_<g>``) that relaxes
+towards :math:`D^* = \min(s_g\,u_e\,D_{max}, 1)` with :math:`\tau_{on}` while it rises and
+:math:`\tau_{off}` while it falls. At :math:`w = 1` every disuse term is exactly 0 (the
+restoring term too, since training never takes :math:`C` below 1), so nothing changes in
+daily life.
+
+**Outputs.** ``strength_factor_<g>`` :math:`= (1 + N)(1 - D)\,C\,m\,\sigma` multiplies the group's
 maximal (isometric) force, with the ageing drifts of muscle mass :math:`m`
 (``muscle_mass_factor``) and specific tension :math:`\sigma` (``specific_tension_factor``,
 :mod:`.ageing`; both 1 when the ageing component is absent). ``one_rm_factor_<g>``
 :math:`= (1 + Q)` ``strength_factor_<g>`` is the factor of a 1RM lift of the trained movement.
 
-All states start at rest (stimuli and neural gains 0, :math:`C = 1`) and stay there without
-training; stimuli only decay, and each adaptation relaxes towards a non-negative target, so
-every state stays non-negative.
+All states start at rest (stimuli, neural gains and deficit 0, :math:`C = 1`) and stay there
+without training or unloading; stimuli only decay, each adaptation relaxes towards a
+non-negative target (:math:`D^* \le 1`), and the atrophy is proportional to :math:`C`, so every
+state stays non-negative and :math:`D \le 1`.
 """
 
 from __future__ import annotations
@@ -73,6 +104,7 @@ import numpy as np
 from myoaxis.core.equations import Assignment, Component, Input, State
 from myoaxis.core.errors import ParameterError, ScenarioError
 from myoaxis.muscles import muscle_names
+from myoaxis.physiology.ports import WEIGHT_BEARING
 
 # Brzycki (1993): 1RM = w * 36 / (37 - r), i.e. r repetitions to failure at L = (37 - r) / 36
 BRZYCKI_INTERCEPT = 37.0
@@ -82,6 +114,12 @@ MASS_FACTOR = Input(
     "muscle_mass_factor",
     "dimensionless",
     "muscle mass relative to the scenario start, ageing drift (1 without the ageing component)",
+    default=1.0,
+)
+PROTEIN_FACTOR = Input(
+    "protein_anabolic_factor",
+    "dimensionless",
+    "factor of the hypertrophy ceiling from the protein intake (1 without the nutrition component)",
     default=1.0,
 )
 TENSION_FACTOR = Input(
@@ -103,6 +141,11 @@ PARAMETERS = {
     "adaptation.hypertrophy.half_stimulus": "dimensionless",
     "adaptation.hypertrophy.growth_time": "s",
     "adaptation.hypertrophy.loss_time": "s",
+    "adaptation.disuse.atrophy_rate": "1/s",
+    "adaptation.disuse.reload_time": "s",
+    "adaptation.disuse.force_deficit.max": "dimensionless",
+    "adaptation.disuse.force_deficit.onset_time": "s",
+    "adaptation.disuse.force_deficit.recovery_time": "s",
 }
 
 
@@ -114,6 +157,7 @@ def state_names(group: str) -> dict[str, str]:
         "neural": f"neural_adaptation_{group}",
         "skill": f"one_rm_skill_{group}",
         "csa": f"csa_{group}",
+        "force_deficit": f"disuse_force_deficit_{group}",
         "strength": f"strength_factor_{group}",
         "one_rm": f"one_rm_factor_{group}",
     }
@@ -136,6 +180,8 @@ def muscle_adaptation(group: str) -> Component:
     sn, sh = n["neural_stimulus"], n["hypertrophy_stimulus"]
     neural_target, skill_target = f"neural_target_{group}", f"one_rm_skill_target_{group}"
     csa_target = f"csa_target_{group}"
+    unloading, deficit_target = f"unloading_{group}", f"disuse_force_deficit_target_{group}"
+    sensitivity = f"adaptation.disuse.sensitivity.{group}"
     where = f"of the {group.replace('_', ' ')}"
     return Component(
         name=f"muscle_adaptation_{group}",
@@ -191,13 +237,28 @@ def muscle_adaptation(group: str) -> Component:
                     csa_target,
                     "adaptation.hypertrophy.growth_time",
                     "adaptation.hypertrophy.loss_time",
-                ),
+                )
+                + f" - {sensitivity} * {unloading} * adaptation.disuse.atrophy_rate * {n['csa']}"
+                + f" + max(1 - {n['csa']}, 0) / adaptation.disuse.reload_time",
                 initial="1",
                 scale=1.0,
             ),
+            State(
+                n["force_deficit"],
+                "dimensionless",
+                f"share of the maximal force {where} lost to unloading beyond its area loss",
+                rate=_relax(
+                    n["force_deficit"],
+                    deficit_target,
+                    "adaptation.disuse.force_deficit.onset_time",
+                    "adaptation.disuse.force_deficit.recovery_time",
+                ),
+                initial="0",
+                scale=0.1,
+            ),
         ),
-        parameters=PARAMETERS,
-        inputs=(MASS_FACTOR, TENSION_FACTOR),
+        parameters={**PARAMETERS, sensitivity: "dimensionless"},
+        inputs=(MASS_FACTOR, TENSION_FACTOR, PROTEIN_FACTOR, WEIGHT_BEARING),
         assignments=(
             Assignment(
                 neural_target,
@@ -216,14 +277,28 @@ def muscle_adaptation(group: str) -> Component:
                 csa_target,
                 "dimensionless",
                 f"cross-sectional area {where} that the current stimulus would sustain",
-                f"1 + adaptation.hypertrophy.max_gain * {sh}"
+                f"1 + adaptation.hypertrophy.max_gain * {PROTEIN_FACTOR.name} * {sh}"
                 f" / ({sh} + adaptation.hypertrophy.half_stimulus)",
+            ),
+            Assignment(
+                unloading,
+                "dimensionless",
+                f"unloading {where}: 1 - weight bearing, less what its own training loads",
+                f"max(1 - {WEIGHT_BEARING.name}, 0) * adaptation.hypertrophy.half_stimulus"
+                f" / ({sh} + adaptation.hypertrophy.half_stimulus)",
+            ),
+            Assignment(
+                deficit_target,
+                "dimensionless",
+                f"force deficit {where} that the current unloading would sustain",
+                f"min({sensitivity} * {unloading} * adaptation.disuse.force_deficit.max, 1)",
             ),
             Assignment(
                 n["strength"],
                 "dimensionless",
-                f"maximal force {where} relative to the start (training and ageing)",
-                f"(1 + {n['neural']}) * {n['csa']} * {MASS_FACTOR.name} * {TENSION_FACTOR.name}",
+                f"maximal force {where} relative to the start (training, disuse and ageing)",
+                f"(1 + {n['neural']}) * (1 - {n['force_deficit']}) * {n['csa']}"
+                f" * {MASS_FACTOR.name} * {TENSION_FACTOR.name}",
             ),
             Assignment(
                 n["one_rm"],
@@ -241,6 +316,11 @@ def muscle_adaptation(group: str) -> Component:
             "seynnes2007",
             "moritani1979",
             "mujika2000",
+            "marusic2021",
+            "berg1997",
+            "alkner2004",
+            "deboer2007",
+            "leblanc1992",
         ),
     )
 

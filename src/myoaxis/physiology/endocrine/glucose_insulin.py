@@ -23,9 +23,10 @@ stays non-negative, :math:`X = Z - S_I I_b` (``insulin_action_excess``):
              - \frac{U_{ex}}{V_G}\frac{G}{G_b}
              + \frac{R_a - \rho\,R_{syn}}{V_G\,BW}
 
-with :math:`S_I = s\,f_T\,p_3/p_2` (``insulin_sensitivity``, :math:`s` =
+with :math:`S_I = s\,f_T\,(1 - \ell)\,p_3/p_2` (``insulin_sensitivity``, :math:`s` =
 ``gi.insulin_sensitivity_scale``, :math:`f_T` = ``insulin_sensitivity_training_factor`` from
-:mod:`myoaxis.physiology.adaptation.aerobic`, 1 without it) and :math:`q = \min(I_b/I, 1)`
+:mod:`myoaxis.physiology.adaptation.aerobic`, 1 without it, :math:`\ell` the disuse loss
+below) and :math:`q = \min(I_b/I, 1)`
 (insulin above basal suppresses hepatic glycogenolysis). Exercise amplifies insulin-stimulated
 uptake by :math:`1 + \kappa e` (exercise-insulin synergy, Breton 2008's idea; :math:`\kappa` = 3,
 kept small because the model lacks counter-regulation: larger values that fit Angus 2002 drive
@@ -68,7 +69,25 @@ additive removal divided by their basal insulin, so that insulin stays positive:
     \dot I = -n I + (1-HE)\frac{Y + K\,\dot G_+}{V_I} - C_{ex} I, \qquad
     \dot Y = \alpha\,\big(\max(S_b + \beta(G - G_b), 0) - Y\big)
 
-with :math:`S_b = n I_b V_I/(1-HE)`, and :math:`\dot Z = -p_2 Z + s\,f_T\,p_3 I`.
+with :math:`S_b = n I_b V_I/(1-HE)`, and :math:`\dot Z = -p_2 Z + s\,f_T\,(1 - \ell)\,p_3 I`.
+
+**Disuse.** Bed rest makes muscle insulin resistant within days (Stuart et al. 1988: the
+insulin dose-response curve of whole-body glucose uptake shifts right after 7 days, hepatic
+insulin action unchanged). The loss :math:`\ell` (``insulin_sensitivity_disuse_loss``, 0 in
+daily life) relaxes towards :math:`\ell^* = \ell_{max}\max(1 - W_b, 0)`, :math:`W_b` the port
+``weight_bearing``, with :math:`\tau_{on}` while it rises and :math:`\tau_{off}` while it falls
+(component :data:`INSULIN_DISUSE`; the glucose model reads its factor
+``insulin_sensitivity_disuse_factor`` :math:`= 1 - \ell`, 1 without it):
+
+.. math:: \dot\ell = \frac{\ell^* - \ell}{\tau_{on}\ \text{if}\ \ell^* > \ell\ \text{else}\
+          \tau_{off}}
+
+Clamp-measured insulin sensitivity falls by 19 % in 3 days and is no lower after 56 days (Shur
+et al. 2022), by 29 % after 7 days (Dirks et al. 2016); after 21 days of bed rest the oral
+glucose tolerance is still impaired after 4 days of normal activity, and the insulin response
+is back to its pre-bed-rest value after 14 (Heer et al. 2014). In the minimal model a lower
+:math:`S_I` leaves the fasting state where it was (:math:`X = 0` at basal insulin) and shows in
+the response to glucose loads. At :math:`W_b = 1`, :math:`\dot\ell = 0` exactly.
 
 **Muscle glycogen** :math:`M` (g, whole body) is used at the ``muscle_glycogen_use`` port
 (cut off linearly below ``gi.muscle_glycogen_floor``) and resynthesised from plasma glucose:
@@ -92,12 +111,19 @@ peak (~200 pmol/L) is at the low end of normal. Body mass is a parameter, not th
 from __future__ import annotations
 
 from myoaxis.core.equations import Assignment, Component, Input, State
-from myoaxis.physiology.ports import EXERCISE_INTENSITY, GLYCOGEN_USE
+from myoaxis.physiology.ports import EXERCISE_INTENSITY, GLYCOGEN_USE, WEIGHT_BEARING
 
 TRAINING_FACTOR = Input(  # computed by the aerobic-training component when it runs
     "insulin_sensitivity_training_factor",
     "dimensionless",
     "insulin sensitivity relative to the untrained state (aerobic training; 1 without it)",
+    default=1.0,
+)
+
+DISUSE_FACTOR = Input(  # computed by INSULIN_DISUSE when it runs
+    "insulin_sensitivity_disuse_factor",
+    "dimensionless",
+    "insulin sensitivity relative to habitual loading (bed rest lowers it; 1 without it)",
     default=1.0,
 )
 
@@ -173,11 +199,18 @@ def _positive(x: str) -> str:
 
 ASSIGNMENTS = (
     Assignment(
+        "insulin_sensitivity_factor",
+        "dimensionless",
+        "insulin sensitivity relative to the untrained, habitually loaded state (training"
+        " factor times disuse factor)",
+        f"{TRAINING_FACTOR.name} * {DISUSE_FACTOR.name}",
+    ),
+    Assignment(
         "insulin_sensitivity",
         "1/s/(pmol/L)",
-        "insulin sensitivity S_I = s p3/p2 (minimal model) times the training factor",
+        "insulin sensitivity S_I = s p3/p2 (minimal model) times the training and disuse factors",
         f"{P}insulin_sensitivity_scale * {P}insulin_action_gain / {P}insulin_action_decay"
-        f" * {TRAINING_FACTOR.name}",
+        " * insulin_sensitivity_factor",
     ),
     Assignment(
         "insulin_action_excess",
@@ -305,7 +338,7 @@ STATES = (
         "1/s",
         "insulin action on glucose disposal (Bergman's X plus its basal value S_I I_b)",
         rate=f"-{P}insulin_action_decay * insulin_action"
-        f" + {P}insulin_sensitivity_scale * {P}insulin_action_gain * {TRAINING_FACTOR.name}"
+        f" + {P}insulin_sensitivity_scale * {P}insulin_action_gain * insulin_sensitivity_factor"
         " * insulin_plasma",
         initial=f"{P}insulin_sensitivity_scale * {P}insulin_action_gain"
         f" / {P}insulin_action_decay * {P}basal_insulin",
@@ -397,7 +430,7 @@ GLUCOSE_INSULIN = Component(
     name="glucose_insulin",
     states=STATES,
     parameters=PARAMETERS,
-    inputs=(EXERCISE_INTENSITY, GLYCOGEN_USE, TRAINING_FACTOR),
+    inputs=(EXERCISE_INTENSITY, GLYCOGEN_USE, TRAINING_FACTOR, DISUSE_FACTOR),
     assignments=ASSIGNMENTS,
     citations=(
         "bergman1979",
@@ -410,3 +443,45 @@ GLUCOSE_INSULIN = Component(
 )
 
 COMPONENTS = (GLUCOSE_INSULIN,)
+
+_LOSS = "insulin_sensitivity_disuse_loss"
+
+INSULIN_DISUSE = Component(
+    name="insulin_sensitivity_disuse",
+    states=(
+        State(
+            _LOSS,
+            "dimensionless",
+            "share of insulin sensitivity lost to bed rest (unloading), 0 in daily life",
+            rate=f"(insulin_sensitivity_disuse_target - {_LOSS})"
+            f" / where(insulin_sensitivity_disuse_target > {_LOSS},"
+            f" {P}disuse.onset_time, {P}disuse.recovery_time)",
+            initial="0",
+            scale=0.1,
+        ),
+    ),
+    parameters={
+        f"{P}disuse.max_loss": "dimensionless",
+        f"{P}disuse.onset_time": "s",
+        f"{P}disuse.recovery_time": "s",
+    },
+    inputs=(WEIGHT_BEARING,),
+    assignments=(
+        Assignment(
+            "insulin_sensitivity_disuse_target",
+            "dimensionless",
+            "loss of insulin sensitivity the current unloading would sustain (0 in daily life)",
+            f"{P}disuse.max_loss * max(1 - {WEIGHT_BEARING.name}, 0)",
+        ),
+        Assignment(
+            DISUSE_FACTOR.name,
+            "dimensionless",
+            "insulin sensitivity relative to habitual loading (1 - disuse loss; multiplies S_I)",
+            f"1 - {_LOSS}",
+        ),
+    ),
+    citations=("stuart1988", "dirks2016", "shur2022", "heer2014"),
+)
+# Not in COMPONENTS: the glucose model alone keeps its twelve states (its tests integrate it on
+# its own); the whole-body model (slow.COMPONENTS) adds DISUSE_COMPONENTS.
+DISUSE_COMPONENTS = (INSULIN_DISUSE,)
