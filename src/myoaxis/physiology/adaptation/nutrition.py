@@ -13,15 +13,18 @@ settles at its daily amount per kg. The total intake is
 up to a total intake of about 1.6 g/kg/day and not beyond (Morton et al. 2018: 49 trials,
 1,863 adults, breakpoint 1.62 g/kg/day, 95 % CI 1.03-2.20; supplementation added 0.30 kg of
 fat-free mass, CI 0.09-0.52). The growth ceiling of each trained group
-(:mod:`.muscle`) is multiplied by a linear-plateau factor that is 1 at the habitual intake:
+(:mod:`.muscle`) is multiplied by a linear-plateau factor that is 1 at the reference intake
+:math:`P_r` of the trials the training model was calibrated on (1.0 g/kg/day):
 
 .. math::
-    a(P) = \frac{1 + s\,(\min(P, P_b) - P_b)}{1 + s\,(\min(P_h, P_b) - P_b)}
+    a(P) = \frac{1 + s\,(\min(P, P_b) - P_b)}{1 + s\,(\min(P_r, P_b) - P_b)}
 
 with the breakpoint :math:`P_b` and the slope :math:`s` (our estimate: going from 1.0 to
 1.62 g/kg/day raises the growth ceiling by 25 %, the order of 0.30 kg added to the roughly
-1 kg of lean mass a 10-12-week programme adds). Without the nutrition component the factor is
-1, and at the habitual intake the training calibrations are unchanged.
+1 kg of lean mass a 10-12-week programme adds). A subject who habitually eats more than
+:math:`P_b` is on the plateau already and gains nothing from a supplement. Without the
+nutrition component the factor is 1, and at the default habitual intake (the reference) the
+training calibrations are unchanged.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ PROTEIN = Component(
     ),
     parameters={
         "nutrition.protein.habitual": "g/kg/day",
+        "nutrition.protein.reference": "g/kg/day",
         "nutrition.protein.window": "s",
         "nutrition.protein.breakpoint": "g/kg/day",
         "nutrition.protein.slope": "kg*day/g",
@@ -63,10 +67,10 @@ PROTEIN = Component(
         Assignment(
             ANABOLIC,
             "dimensionless",
-            "factor of the hypertrophy ceiling from the protein intake (1 at the habitual intake)",
+            "factor of the hypertrophy ceiling from the protein intake (1 at the reference intake)",
             _FACTOR.format(plateau=_PLATEAU.format(p=INTAKE))
             + " / "
-            + _FACTOR.format(plateau=_PLATEAU.format(p="nutrition.protein.habitual")),
+            + _FACTOR.format(plateau=_PLATEAU.format(p="nutrition.protein.reference")),
         ),
     ),
     citations=("morton2018protein",),
