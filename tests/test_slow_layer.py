@@ -167,7 +167,8 @@ def test_a_layer_that_keeps_some_variables_samples_them_as_the_full_layer_does()
         "insulin_sensitivity",
     ]
     np.testing.assert_array_equal(t_all, t_kept)
-    assert t_kept[3] == 1800.0 and layers[1].n_samples == t_kept.size
+    assert t_kept[3] == 1800.0
+    assert layers[1].n_samples == t_kept.size
     for name, values in zip(layers[1].kept, kept, strict=True):
         np.testing.assert_array_equal(values, full[name])
     assert kept[0, :, 3] == pytest.approx([75.0, 0.0], abs=1e-9)  # the meal, at its sample
