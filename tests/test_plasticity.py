@@ -10,10 +10,13 @@ from hypothesis import strategies as st
 from tests.conftest import roadrunner_errors
 
 from myoaxis import slow
+from myoaxis.body import Body
+from myoaxis.conditions import subject_parameters
 from myoaxis.core.equations import Component, Model, State
 from myoaxis.physiology.adaptation import ageing
 from myoaxis.physiology.brain import plasticity
 from myoaxis.physiology.ports import EXERCISE_INTENSITY
+from myoaxis.population import individualise
 from myoaxis.validation import aerobic as va
 from myoaxis.validation.registry import CASES
 
@@ -78,6 +81,22 @@ def test_a_year_at_rest_before_the_atrophy_onset_keeps_every_state_at_its_start(
     assert np.all(layer.value(plasticity.COGNITION) == 0.0)
 
 
+def test_the_cognitive_baseline_shifts_the_index_not_the_training_effect():
+    """``cognition`` = baseline + effect: a subject 1.3 SD above the age-matched mean trains
+    exactly as a mean subject does (the baseline is a level, not a trainability)."""
+    params = subject_parameters("healthy_adult", "male", 66.0)
+    high = params.with_values({"plasticity.cognition.baseline": 1.3}, "test")
+    layer = slow.SlowLayer(
+        Body([params, high], np.full(2, 75.0), 66.0), DAY, va.PLASTICITY_COMPONENTS
+    )
+    va.train(layer, va.Programme(50.0, 0.65, 2.0), 56)
+    effect = layer.value(plasticity.COGNITION_EFFECT)
+    assert effect[0] > 0.05
+    assert effect[1] == pytest.approx(effect[0], rel=1e-9)
+    level = effect + np.array([0.0, 1.3])
+    assert layer.value(plasticity.COGNITION) == pytest.approx(level, rel=1e-12)
+
+
 def test_the_component_alone_reads_resting_bdnf_and_stays_put():
     layer = va.layer(va.body(1, 30.0), plasticity.COMPONENTS)
     assert "bdnf_brain" in {i.name for i in layer.model.inputs}  # the fallback input
@@ -126,7 +145,7 @@ def test_training_raises_hippocampus_and_cognition_then_detraining_undoes_it(
     trained_then_stopped,
 ):
     w = trained_then_stopped
-    gain, cog = w[plasticity.HIPPOCAMPAL_GAIN], w[plasticity.COGNITION]
+    gain, cog = w[plasticity.HIPPOCAMPAL_GAIN], w[plasticity.COGNITION_EFFECT]
     assert np.all(np.diff(gain[:8, 0]) > 0)
     assert np.all(np.diff(cog[:12, 0]) > 0)
     assert np.all(gain[:, 1] == 0.0)  # the control
@@ -198,7 +217,7 @@ def test_states_stay_non_negative_and_below_their_ceilings(sessions, age):
         for name in STATES:
             assert layer.state(name)[0] >= -1e-9, name
     assert layer.state(plasticity.HIPPOCAMPAL_GAIN)[0] <= value("plasticity.hippocampus.max_gain")
-    assert layer.state(plasticity.COGNITION)[0] <= value("plasticity.cognition.max_gain")
+    assert layer.state(plasticity.COGNITION_EFFECT)[0] <= value("plasticity.cognition.max_gain")
 
 
 def test_the_full_slow_layer_wires_brain_bdnf_into_plasticity():
@@ -229,3 +248,23 @@ def test_roadrunner_replays_training_and_detraining_within_1e_4(tmp_path):
         layer, tmp_path / "plasticity.xml", floor=1.0
     )  # relative to the range
     assert max(errors.values()) < 1e-4, max(errors, key=errors.get)
+
+
+def test_hedges_g_is_the_bias_corrected_pooled_sd_difference():
+    a, b = np.array([1.0, 2.0, 3.0, 6.0]), np.array([0.0, 1.0, 2.0])
+    pooled = np.sqrt((3 * a.var(ddof=1) + 2 * b.var(ddof=1)) / 5)
+    assert va.hedges_g(a, b) == pytest.approx((1 - 3 / 19) * (3.0 - 1.0) / pooled)
+
+
+def test_the_northey_trial_is_seeded_and_only_the_trained_arm_gains():
+    first, again = va.northey_trial(5, 3), va.northey_trial(5, 3)
+    assert np.array_equal(first["trained"], again["trained"])
+    assert not np.allclose(va.northey_trial(6, 3)["control"], first["control"])
+    params = [subject_parameters("healthy_adult", s, va.NORTHEY_AGE) for s in ("female", "male")]
+    baseline = np.array(
+        [p.value("plasticity.cognition.baseline") for p in individualise(params * 3, 5)]
+    )  # subjects 0, 1, 4, 5 train; 2, 3 are controls
+    assert np.array_equal(first["control"], baseline[[2, 3]])
+    effect = first["trained"] - baseline[[0, 1, 4, 5]]
+    assert effect == pytest.approx(np.full(4, effect[0]), rel=1e-9)
+    assert 0.15 < effect[0] < 0.45

@@ -58,22 +58,26 @@ def test_subject_k_uses_the_kth_child_of_subject_streams_and_seed_objects_are_no
         own = pop._subject_sequence(root, k)
         assert np.array_equal(own.generate_state(4), child.generate_state(4))
     seq = np.random.SeedSequence(5)
-    assert np.array_equal(pop.factor_draws(seq, 3), pop.factor_draws(seq, 3))
-    assert np.array_equal(pop.factor_draws(seq, 3), pop.factor_draws(5, 3))
+    assert np.array_equal(pop.deviates(seq, 3), pop.deviates(seq, 3))
+    assert np.array_equal(pop.deviates(seq, 3), pop.deviates(5, 3))
 
 
 def test_a_factor_does_not_depend_on_the_other_factors_of_the_spec():
     alone = pop.Variability((SPEC["neural_trainability"],))
     column = [f.name for f in SPEC].index("neural_trainability")
-    assert np.array_equal(pop.factor_draws(9, 20, alone)[:, 0], pop.factor_draws(9, 20)[:, column])
+    assert np.array_equal(pop.deviates(9, 20, alone)[:, 0], pop.deviates(9, 20)[:, column])
 
 
-def test_factors_scale_their_parameters_together_and_leave_the_rest_alone():
+def test_factors_change_their_parameters_together_and_leave_the_rest_alone():
     subjects = pop.draw(PARAMS, 21, 5)
-    draws = pop.factor_draws(21, 5)
+    z = pop.deviates(21, 5)
     for j, f in enumerate(SPEC):
-        ratio = values(subjects, f.parameters) / values([PARAMS], f.parameters)
-        assert ratio == pytest.approx(np.repeat(draws[:, j : j + 1], len(f.parameters), 1))
+        base = values([PARAMS], f.parameters)
+        if f.distribution == "lognormal":
+            expected = base * f.multipliers(z[:, j : j + 1])
+        else:
+            expected = base + f.spread * z[:, j : j + 1]
+        assert values(subjects, f.parameters) == pytest.approx(expected)
         assert all(f.source in p[f.parameters[0]].source for p in subjects)
     untouched = [n for n in PARAMS if n not in VARIED]
     assert all(s[n] == PARAMS[n] for s in subjects for n in untouched[::7])
@@ -81,14 +85,27 @@ def test_factors_scale_their_parameters_together_and_leave_the_rest_alone():
 
 def test_drawn_spread_matches_the_spec_within_sampling_error():
     n = 4000
-    m = pop.factor_draws(2024, n)
-    assert np.all(m > 0)
+    z = pop.deviates(2024, n)
     for j, f in enumerate(SPEC):
-        log = np.log(m[:, j])
-        s = f.sigma
-        assert abs(log.mean() + s * s / 2) < 4 * s / np.sqrt(n), f.name  # mean 1
-        assert abs(log.std(ddof=1) - s) < 4 * s / np.sqrt(2 * (n - 1)), f.name
-        assert m[:, j].std(ddof=1) / m[:, j].mean() == pytest.approx(f.cv, rel=0.12), f.name
+        assert abs(z[:, j].mean()) < 4 / np.sqrt(n), f.name
+        assert abs(z[:, j].std(ddof=1) - 1) < 4 / np.sqrt(2 * (n - 1)), f.name
+        if f.distribution == "lognormal":
+            m = f.multipliers(z[:, j])
+            assert np.all(m > 0)
+            assert m.mean() == pytest.approx(1.0, abs=4 * f.cv / np.sqrt(n)), f.name
+            assert m.std(ddof=1) / m.mean() == pytest.approx(f.cv, rel=0.12), f.name
+
+
+def test_a_normal_factor_adds_sd_times_the_deviate_in_the_parameters_unit(tmp_path):
+    spec = pop.read_variability(write(tmp_path, table(distribution='"normal"', cv=None, sd="0.1")))
+    (f,) = spec
+    assert (f.distribution, f.spread) == ("normal", 0.1)
+    name = "adaptation.hypertrophy.max_gain"
+    subjects = pop.draw(PARAMS, 4, 3, spec)
+    z = pop.deviates(4, 3, spec)[:, 0]
+    assert values(subjects, [name])[:, 0] == pytest.approx(PARAMS.value(name) + 0.1 * z)
+    with pytest.raises(ParameterError, match="'f' is normal"):
+        f.cv  # noqa: B018
 
 
 def test_baseline_strength_spread_is_that_of_the_dodds_grip_centiles():
@@ -132,11 +149,15 @@ def table(name: str = "f", **changes) -> str:
         (table(parameters='"adaptation.hypertrophy.max_gain"'), r"\[f\].*non-empty list"),
         (table(parameters='["spindle.fusimotor_frequency"]'), r"\[f\].*table, not a scalar"),
         (table(cv="0"), r"\[f\] cv must be a number in \(0, 3\]"),
+        (table(distribution='"normal"', cv=None, sd="-1"), r"\[f\] sd must be a number > 0"),
+        (table(distribution='"normal"', cv=None, sd="nan"), r"\[f\] sd must be a number > 0"),
+        (table(distribution='"normal"', sd="1"), r"\[f\] has unknown keys cv; a normal factor"),
+        (table(cv=None), r"\[f\] lacks cv \(the spread of a lognormal factor\)"),
         (table(cv="-0.2"), r"\[f\] cv"),
         (table(cv="50"), r"\[f\] cv"),
         (table(cv='"0.5"'), r"\[f\] cv"),
         (table(cv="true"), r"\[f\] cv"),
-        (table(distribution='"normal"'), r"\[f\] distribution 'normal'.*lognormal"),
+        (table(distribution='"beta"'), r"\[f\] distribution 'beta'.*lognormal, normal"),
         (table(source=None), r"\[f\] lacks source"),
         (table(description='" "'), r"\[f\] needs a non-empty description"),
         (table(mean="1"), r"\[f\] has unknown keys mean"),
@@ -174,7 +195,7 @@ def test_bad_draw_arguments_are_parameter_errors():
     with pytest.raises(ParameterError, match="n must be >= 1"):
         pop.draw(PARAMS, 1, 0)
     with pytest.raises(ParameterError, match="first"):
-        pop.factor_draws(1, 2, first=-1)
+        pop.deviates(1, 2, first=-1)
     missing = type(PARAMS)({k: v for k, v in PARAMS.params.items() if not k.startswith("muscle.")})
     with pytest.raises(ParameterError, match=r"scenario\.toml: .*baseline_strength.*no parameter"):
         pop.draw(missing, 1, 2, where="scenario.toml")

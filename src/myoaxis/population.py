@@ -1,17 +1,26 @@
 r"""Virtual cohorts: between-subject variability of parameters, drawn reproducibly.
 
 Every subject built from a preset is the same person. :func:`draw` turns one resolved
-:class:`~myoaxis.core.parameters.ParameterSet` into ``n`` individuals by multiplying named
-parameters by random *factors*, one per subject and factor:
+:class:`~myoaxis.core.parameters.ParameterSet` into ``n`` individuals by drawing, per subject
+and *factor*, one standard normal deviate :math:`z` and changing the factor's parameters by it.
+Two distributions are offered:
 
-.. math::
-    m = \exp\!\left(\sigma z - \tfrac{1}{2}\sigma^2\right), \qquad
-    \sigma^2 = \ln(1 + \mathrm{CV}^2), \qquad z \sim N(0, 1)
+* ``lognormal`` (key ``cv``), for positive quantities such as forces and gains: the parameter
+  is multiplied by
 
-a log-normal factor with mean 1 and coefficient of variation CV: positive by construction (no
-clipping), and the cohort's mean of a parameter is the preset's value. A factor may scale
-several parameters together (the same :math:`m`, perfectly correlated), e.g. the maximal force
-of every muscle group of one subject; different factors are independent.
+  .. math::
+      m = \exp\!\left(\sigma z - \tfrac{1}{2}\sigma^2\right), \qquad
+      \sigma^2 = \ln(1 + \mathrm{CV}^2),
+
+  a log-normal factor with mean 1 and coefficient of variation CV, positive by construction (no
+  clipping);
+* ``normal`` (key ``sd``, in the parameter's unit as written in ``data/model``), for levels
+  that may take either sign, such as a test score relative to the age-matched mean: the
+  parameter becomes :math:`x + \mathrm{SD}\,z`.
+
+Either way the cohort's mean of a parameter is the preset's value. A factor may change several
+parameters together (the same :math:`z`, perfectly correlated), e.g. the maximal force of every
+muscle group of one subject; different factors are independent.
 
 **The variability is data.** Each file ``data/variability/*.toml`` holds tables such as::
 
@@ -52,31 +61,51 @@ from myoaxis.core.parameters import ParameterSet, read_toml
 from myoaxis.core.rng import SeedLike, seed_sequence
 
 FOLDER = Path(str(files("myoaxis") / "data" / "variability"))
-DISTRIBUTIONS = ("lognormal",)
+SPREAD = {"lognormal": "cv", "normal": "sd"}  # distribution -> the key of its spread
+DISTRIBUTIONS = tuple(SPREAD)
 MAX_CV = 3.0  # a larger coefficient of variation is almost surely a typo (e.g. 50 for 0.5)
-_KEYS = {"parameters", "distribution", "cv", "description", "source"}
+_KEYS = {"parameters", "distribution", "description", "source"}
 
 
 @dataclass(frozen=True)
 class Factor:
-    """One random factor: the parameters it multiplies and its log-normal spread."""
+    """One random factor: the parameters it changes and its spread (``cv`` of a log-normal
+    factor, ``sd`` of a normal one)."""
 
     name: str
     parameters: tuple[str, ...]  # resolved parameter names
-    cv: float
+    distribution: str
+    spread: float  # cv (lognormal) or sd in the parameters' unit (normal)
     description: str
     source: str
     where: str = ""  # the file it was read from
 
     @property
+    def cv(self) -> float:
+        """Coefficient of variation of a log-normal factor."""
+        self._require("lognormal")
+        return self.spread
+
+    @property
     def sigma(self) -> float:
-        """Standard deviation of the factor's logarithm."""
-        return math.sqrt(math.log1p(self.cv**2))
+        """Standard deviation of the logarithm of a log-normal factor."""
+        self._require("lognormal")
+        return math.sqrt(math.log1p(self.spread**2))
+
+    def _require(self, distribution: str) -> None:
+        if self.distribution != distribution:
+            raise ParameterError(f"variability factor {self.name!r} is {self.distribution}")
 
     def multipliers(self, z: np.ndarray) -> np.ndarray:
         """Mean-1 log-normal factors from standard normal deviates ``z``."""
         s = self.sigma
         return np.exp(s * np.asarray(z, dtype=float) - 0.5 * s * s)
+
+    def applied(self, value: float, z: float) -> float:
+        """A parameter's ``value`` for a subject whose deviate is ``z``."""
+        if self.distribution == "normal":
+            return value + self.spread * z
+        return value * float(self.multipliers(z))
 
 
 @dataclass(frozen=True)
@@ -143,19 +172,29 @@ def _factor(name: str, table: object, known: ParameterSet, path: Path) -> Factor
         raise ParameterError(f"{where} must be a table with keys {', '.join(sorted(_KEYS))}")
     if missing := _KEYS - set(table):
         raise ParameterError(f"{where} lacks {', '.join(sorted(missing))}")
-    if extra := set(table) - _KEYS:
+    distribution = table["distribution"]
+    if distribution not in DISTRIBUTIONS:
         raise ParameterError(
-            f"{where} has unknown keys {', '.join(sorted(extra))}; "
-            f"expected only {', '.join(sorted(_KEYS))}"
+            f"{where} distribution {distribution!r}: expected one of {', '.join(DISTRIBUTIONS)}"
         )
-    if table["distribution"] not in DISTRIBUTIONS:
+    key = SPREAD[distribution]
+    if key not in table:
+        raise ParameterError(f"{where} lacks {key} (the spread of a {distribution} factor)")
+    if extra := set(table) - _KEYS - {key}:
         raise ParameterError(
-            f"{where} distribution {table['distribution']!r}: only {', '.join(DISTRIBUTIONS)} "
-            "is supported (positive by construction, no clipping)"
+            f"{where} has unknown keys {', '.join(sorted(extra))}; a {distribution} factor "
+            f"has only {', '.join(sorted(_KEYS | {key}))}"
         )
-    cv = table["cv"]
-    if isinstance(cv, bool) or not isinstance(cv, int | float) or not 0.0 < cv <= MAX_CV:
-        raise ParameterError(f"{where} cv must be a number in (0, {MAX_CV:g}], got {cv!r}")
+    spread = table[key]
+    top = MAX_CV if key == "cv" else math.inf
+    if (
+        isinstance(spread, bool)
+        or not isinstance(spread, int | float)
+        or not 0.0 < spread <= top
+        or not math.isfinite(spread)
+    ):
+        bound = f"in (0, {MAX_CV:g}]" if key == "cv" else "> 0 and finite"
+        raise ParameterError(f"{where} {key} must be a number {bound}, got {spread!r}")
     for key in ("description", "source"):
         if not isinstance(table[key], str) or not table[key].strip():
             raise ParameterError(f"{where} needs a non-empty {key}")
@@ -163,7 +202,9 @@ def _factor(name: str, table: object, known: ParameterSet, path: Path) -> Factor
     for n in names:
         if isinstance(known[n].value, tuple):
             raise ParameterError(f"{where} parameter {n!r} is a table, not a scalar")
-    return Factor(name, names, float(cv), table["description"], table["source"], str(path))
+    return Factor(
+        name, names, distribution, float(spread), table["description"], table["source"], str(path)
+    )
 
 
 def read_variability(path: Path | str) -> Variability:
@@ -198,11 +239,9 @@ def _factor_key(name: str) -> int:
     return zlib.crc32(f"population.{name}".encode())
 
 
-def factor_draws(
-    seed: SeedLike, n: int, spec: Variability | None = None, first: int = 0
-) -> np.ndarray:
-    """The multipliers ``(n, F)`` of subjects ``first .. first + n - 1`` (columns in the
-    order of ``spec``'s factors)."""
+def deviates(seed: SeedLike, n: int, spec: Variability | None = None, first: int = 0) -> np.ndarray:
+    """The standard normal deviates ``(n, F)`` of subjects ``first .. first + n - 1`` (columns
+    in the order of ``spec``'s factors); :meth:`Factor.applied` turns them into values."""
     spec = default_variability() if spec is None else spec
     if n < 0 or first < 0:
         raise ParameterError(f"population: n and first must be >= 0, got n={n}, first={first}")
@@ -215,10 +254,7 @@ def factor_draws(
                 child.entropy, spawn_key=(*child.spawn_key, _factor_key(f.name))
             )
             z[i, j] = np.random.default_rng(stream).standard_normal()
-    out = np.empty_like(z)
-    for j, f in enumerate(spec):
-        out[:, j] = f.multipliers(z[:, j])
-    return out
+    return z
 
 
 def individualise(
@@ -239,11 +275,11 @@ def individualise(
                     raise ParameterError(
                         f"{pre}variability factor {f.name!r}: the subject has no parameter {name!r}"
                     )
-    draws = factor_draws(seed, len(params), spec, first)
+    z = deviates(seed, len(params), spec, first)
     out = []
-    for p, row in zip(params, draws, strict=True):
-        for f, m in zip(spec, row, strict=True):
-            p = p.with_values({n: p.value(n) * m for n in f.parameters}, f.source)
+    for p, row in zip(params, z, strict=True):
+        for f, zf in zip(spec, row, strict=True):
+            p = p.with_values({n: f.applied(p.value(n), zf) for n in f.parameters}, f.source)
         out.append(p)
     return out
 

@@ -1339,7 +1339,9 @@ ASSESSMENTS: dict[str, Callable[[_Run, Assess, str], None]] = {
     "sppb": _assess_sppb,
     "sarcopenia": _assess_sarcopenia,
     "vo2max": _slow_marker("vo2max", "mL/min/kg", "VO2max now, as a graded exercise test finds it"),
-    "cognition": _slow_marker("cognition", "1", "Cognition index (z units, training effect)"),
+    "cognition": _slow_marker(
+        "cognition", "1", "Cognition index (z units against age-matched peers, with training)"
+    ),
     "hrv": _assess_hrv,
     "readiness": _assess_readiness,
 }

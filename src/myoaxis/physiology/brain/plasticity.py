@@ -22,12 +22,16 @@ with the load ratio :math:`s = N/N_{1/2}`:
           X^* = X_{max}\frac{s}{1+s}
 
 for the hippocampal gain :math:`P` (``hippocampal_plasticity_gain``, relative) and the
-cognition index :math:`C` (``cognition``, in units of the between-subject SD of cognitive test
-scores, 0 at the start). Both saturate in the drive, rise faster the larger it is and decay
-after training stops: the hippocampal gain within about six weeks (Thomas et al. 2016: a
-6-week gain returned to baseline after training stopped), cognition over months (estimate).
-Cognition has no ageing drift here: it is the training effect relative to an untrained subject
-of the same age, the quantity meta-analyses of trials report (Northey 2018: SMD 0.29).
+training effect on cognition :math:`C` (``cognition_training_effect``, in units of the
+between-subject SD of cognitive test scores, 0 at the start). Both saturate in the drive, rise
+faster the larger it is and decay after training stops: the hippocampal gain within about six
+weeks (Thomas et al. 2016: a 6-week gain returned to baseline after training stopped),
+cognition over months (estimate).
+Cognition has no ageing drift here. Output ``cognition`` :math:`= z_0 + C` is the subject's
+level against untrained people of the same age, in SD units: the baseline :math:`z_0`
+(``plasticity.cognition.baseline``, 0 for a preset, spread with SD 1 in virtual cohorts) plus
+the training effect, so that a trained and a control cohort differ by the quantity
+meta-analyses of trials report (Northey 2018: SMD 0.29).
 
 **Hippocampal ageing.** :math:`\dot V = -r(A)\,V` with the age :math:`A` = ``body.age`` + time
 and a relative rate rising linearly from an onset age,
@@ -58,6 +62,7 @@ DRIVE = "neurotrophic_drive"
 HIPPOCAMPAL_GAIN = "hippocampal_plasticity_gain"
 HIPPOCAMPAL_AGEING = "hippocampal_ageing_factor"
 HIPPOCAMPAL_VOLUME = "hippocampal_volume"
+COGNITION_EFFECT = "cognition_training_effect"
 COGNITION = "cognition"
 
 PLASTICITY = Component(
@@ -90,10 +95,12 @@ PLASTICITY = Component(
             scale=1.0,
         ),
         State(
-            COGNITION,
+            COGNITION_EFFECT,
             "dimensionless",
-            "cognition index: training effect in between-subject SD units (0 at the start)",
-            rate=saturating_gain(COGNITION, "neurotrophic_ratio", f"{C}max_gain", f"{C}decay_time"),
+            "training effect on cognition in between-subject SD units (0 at the start)",
+            rate=saturating_gain(
+                COGNITION_EFFECT, "neurotrophic_ratio", f"{C}max_gain", f"{C}decay_time"
+            ),
             initial="0",
             scale=0.1,
         ),
@@ -108,6 +115,7 @@ PLASTICITY = Component(
         f"{H}ageing.reference_age": "s",
         f"{C}max_gain": "dimensionless",
         f"{C}decay_time": "s",
+        f"{C}baseline": "dimensionless",
         "body.age": "s",
     },
     inputs=(BDNF_BRAIN,),
@@ -123,6 +131,13 @@ PLASTICITY = Component(
             "dimensionless",
             "hippocampal volume relative to the start (training gain and ageing atrophy)",
             f"{HIPPOCAMPAL_AGEING} * (1 + {HIPPOCAMPAL_GAIN})",
+        ),
+        Assignment(
+            COGNITION,
+            "dimensionless",
+            "cognition index: level against untrained people of the same age (SD units), "
+            "baseline plus training effect",
+            f"{C}baseline + {COGNITION_EFFECT}",
         ),
     ),
     citations=("erickson2011", "erickson2009", "thomas2016", "northey2018"),
