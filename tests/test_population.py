@@ -244,3 +244,15 @@ def test_cohort_cases_are_registered_with_seed_and_size():
 def test_cohort_case_passes(name):
     outcome = CASES[name].run()
     assert outcome.passed, f"{name}: {outcome.measured_text} outside {outcome.band_text}"
+
+
+def test_aerobic_trainability_scales_the_relative_vo2max_gain_in_proportion():
+    from myoaxis.validation import aerobic
+
+    gains = aerobic.heritage_gains(3, 6)
+    assert np.array_equal(gains, aerobic.heritage_gains(3, 6))
+    column = [f.name for f in SPEC].index("aerobic_trainability")
+    m = SPEC["aerobic_trainability"].multipliers(pop.deviates(3, 6)[:, column])
+    assert np.array_equal(np.argsort(gains), np.argsort(m))
+    # in proportion but for the few tenths of a per cent of VO2max lost to ageing meanwhile
+    assert gains / m == pytest.approx(np.full(6, np.median(gains / m)), rel=0.03)
