@@ -230,11 +230,11 @@ def test_units_of_the_outputs_and_the_full_model_joins():
     assert aerobic.INSULIN_FACTOR not in {i.name for i in model.inputs}
     layer = va.layer(va.body(1, 20.0))
     assert layer.value(aerobic.VO2MAX)[0] == pytest.approx(
-        value("energetics.vo2max_per_kg", "mL/min/kg")
+        value("energetics.vo2max_per_kg", "mL/min/kg", age=20.0)
     )
     va.train(layer, MURIAS, 28)
     assert layer.value(aerobic.VO2MAX)[0] == pytest.approx(
-        value("energetics.vo2max_per_kg", "mL/min/kg") * layer.value(aerobic.FACTOR)[0]
+        value("energetics.vo2max_per_kg", "mL/min/kg", age=20.0) * layer.value(aerobic.FACTOR)[0]
     )
 
 

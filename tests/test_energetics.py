@@ -9,7 +9,7 @@ import pytest
 from scipy.optimize import curve_fit
 from tests.conftest import make_body
 
-from myoaxis.conditions import subject_parameters
+from myoaxis.conditions import base_parameters, subject_parameters, vo2max_norms
 from myoaxis.core.citations import registry, source_keys
 from myoaxis.core.errors import ParameterError, SimulationError
 from myoaxis.physiology.muscle import energetics as en
@@ -221,16 +221,31 @@ def test_fuel_partition():
     assert np.all(low.fat >= fuel.fat)
 
 
-def test_friend_vo2max_and_default():
-    defaults = subject_parameters("healthy_adult", "male", 35.0)
-    values = defaults.value_in
-    assert en.friend_vo2max_per_kg("male", 25, values) == 48.0
-    assert en.friend_vo2max_per_kg("female", 80, values) == 18.3
-    assert en.friend_vo2max_per_kg("male", 35, values) == pytest.approx(
-        defaults.value("energetics.vo2max_per_kg"), abs=0.05
-    )
+def test_friend_vo2max_follows_the_decade_table_and_the_default_is_a_35_year_old_man():
+    norms = vo2max_norms()
+    assert en.friend_vo2max_per_kg("male", 25, norms) == pytest.approx(48.0)
+    assert en.friend_vo2max_per_kg("male", 20, norms) == pytest.approx(48.0)  # peak decade holds
+    assert en.friend_vo2max_per_kg("female", 55, norms) == pytest.approx(23.4)
+    assert en.friend_vo2max_per_kg("female", 75, norms, 90) == pytest.approx(23.1)
+    assert en.friend_vo2max_per_kg("male", 35, norms, 12.5) == pytest.approx((30.2 + 32.7) / 2)
+    # log-linear within a decade: 30 y is the geometric mean of the 25 and 35 y medians
+    assert en.friend_vo2max_per_kg("male", 30, norms) == pytest.approx(np.sqrt(48.0 * 42.4))
+    # above 75 y the median's decline of the 70s goes on (women 18.3/20.0 per decade)
+    assert en.friend_vo2max_per_kg("female", 85, norms) == pytest.approx(18.3**2 / 20.0)
+    ages = np.arange(20.0, 90.5, 0.5)
+    for sex in ("female", "male"):
+        curve = [en.friend_vo2max_per_kg(sex, a, norms) for a in ages]
+        assert np.all(np.diff(curve)[ages[1:] > 25] < 0)
+        assert [en.friend_vo2max_per_kg(sex, 60, norms, c) for c in (5, 50, 95)] == sorted(
+            en.friend_vo2max_per_kg(sex, 60, norms, c) for c in (5, 50, 95)
+        )
+    default = subject_parameters("healthy_adult", "male", 35.0).value("energetics.vo2max_per_kg")
+    assert base_parameters().value("energetics.vo2max_per_kg") == pytest.approx(default)
     with pytest.raises(ParameterError, match="unknown sex"):
-        en.friend_vo2max_per_kg("other", 30, values)
+        en.friend_vo2max_per_kg("other", 30, norms)
+    for bad in (4.9, 95.1):
+        with pytest.raises(ParameterError, match="outside the FRIEND table"):
+            en.friend_vo2max_per_kg("male", 30, norms, bad)
 
 
 def test_bad_input_is_reported():

@@ -16,6 +16,11 @@ A preset (``data/presets/<name>.toml``, read under the prefix ``preset``) declar
   every muscle group's ``max_isometric_force`` (young-male reference) is multiplied by the
   grip of that age and centile relative to the peak median grip of the sex (grip is the marker
   of overall strength), and women's by the group's ``sex_strength_ratio``;
+* optionally ``vo2max_centile`` (default 50, the median): the subject's baseline VO2max
+  (``energetics.vo2max_per_kg``) sits on that centile (5-95) of the FRIEND treadmill norms
+  (Kaminsky 2015, ``data/reference/friend_vo2max.toml``) for age and sex, set before the
+  condition overlays and overrides (so either can still replace it); see
+  :func:`myoaxis.physiology.muscle.energetics.friend_vo2max_per_kg`;
 * optionally ``muscle_mass_factor`` (written to ``mobility.muscle_mass_factor``: muscle mass
   relative to the typical for body size, age and sex) and ``subject.height_m.<sex>`` (written to
   ``mobility.height``); sex-specific default body masses may sit in
@@ -33,7 +38,9 @@ import numpy as np
 from myoaxis.assess import bmd, clinical
 from myoaxis.core.errors import ParameterError, ScenarioError, unknown_name
 from myoaxis.core.parameters import ParameterSet
+from myoaxis.core.units import conversion
 from myoaxis.muscles import muscle_names
+from myoaxis.physiology.muscle.energetics import friend_vo2max_per_kg
 
 _DATA = Path(str(files("myoaxis") / "data"))
 SEXES = ("female", "male")
@@ -63,6 +70,13 @@ def base_parameters() -> ParameterSet:
             ParameterSet.from_toml(_DATA / "muscles" / f"{name}.toml", prefix=f"muscle.{name}")
         )
     return ParameterSet(params.params, ("defaults",))
+
+
+@cache
+def vo2max_norms() -> ParameterSet:
+    """The FRIEND treadmill VO2max centiles by sex and decade
+    (``data/reference/friend_vo2max.toml``)."""
+    return ParameterSet.from_toml(_DATA / "reference" / "friend_vo2max.toml")
 
 
 @cache
@@ -175,10 +189,25 @@ def subject_parameters(
     params = params.with_values(scaled, source="dodds2014")
     spine = bmd.baseline_bmd(params, "spine", sex, age_years)  # the age- and sex-matched mean
     params = params.with_values({"bone.spine.baseline_bmd": spine}, "varatharajan2026")
+    params = _vo2max_baseline(params, sex, age_years, pre)
     params = _mobility_defaults(params, sex)
     for c in conditions:
         params = params.overlaid(condition(c))
     return params.overridden(overrides, f"{pre}subject.overrides")
+
+
+def _vo2max_baseline(params: ParameterSet, sex: str, age: float, where: str) -> ParameterSet:
+    """``energetics.vo2max_per_kg`` on the preset's FRIEND centile (``preset.vo2max_centile``,
+    the median if the preset has none) for the subject's age and sex."""
+    name = "preset.vo2max_centile"
+    centile = params.value(name) if name in params else 50.0
+    try:
+        vo2max = friend_vo2max_per_kg(sex, age, vo2max_norms(), centile)
+    except ParameterError as exc:
+        raise ScenarioError(f"{where}{name}: {exc}") from None
+    unit = params["energetics.vo2max_per_kg"].unit
+    vo2max *= conversion("mL/min/kg", unit)[0]
+    return params.with_values({"energetics.vo2max_per_kg": vo2max}, "kaminsky2015")
 
 
 def _mobility_defaults(params: ParameterSet, sex: str) -> ParameterSet:

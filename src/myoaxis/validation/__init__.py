@@ -26,6 +26,7 @@ from myoaxis.validation import (  # noqa: F401
     disuse,
     energetics,
     fatigue,
+    fitness,
     gentile2019,
     glucose_insulin,
     haemodynamics,

@@ -76,6 +76,8 @@ import numpy as np
 from scipy.integrate import trapezoid
 
 from myoaxis.core.errors import ParameterError, SimulationError
+from myoaxis.core.parameters import ParameterSet
+from myoaxis.core.units import conversion
 
 O2_PER_GLUCOSYL = 6.0  # mol O2 per mol glucose (or glucosyl unit) oxidised
 LITRES_PER_MMOL = 0.0224  # L O2 per mmol (STPD)
@@ -786,15 +788,44 @@ def bout_aggregates(traces: dict[str, np.ndarray], p: EnergeticsParameters) -> d
 # ------------------------------------------------------------------------------- helpers
 
 
-def friend_vo2max_per_kg(sex: str, age_years: float, values: Callable[[str, str], float]):
-    """50th-percentile VO2max (mL/kg/min) at ``age_years``: FRIEND values at 25 and 75 y
-    (Kaminsky 2015), interpolated geometrically (about 10-13 % per decade), held outside."""
+def friend_vo2max_per_kg(
+    sex: str, age_years: float, norms: ParameterSet, centile: float = 50.0
+) -> float:
+    r"""VO2max (mL/kg/min) on the FRIEND treadmill ``centile`` at ``age_years`` (Kaminsky 2015).
+
+    ``norms`` holds the FRIEND table (``data/reference/friend_vo2max.toml``, read by
+    :func:`myoaxis.conditions.vo2max_norms`): per sex and centile c (5th-95th) the values
+    :math:`V_k(c)` of the decades 20-29 ... 70-79 y, placed at their midpoints
+    :math:`a_k` = 25 ... 75 y. Between two centiles the value is linear in c; between two
+    decades it is log-linear in age (a constant relative decline within each decade),
+
+    .. math:: V(a, c) = V_k(c)\,\bigl(V_{k+1}(c) / V_k(c)\bigr)^{(a - a_k)/(a_{k+1} - a_k)}.
+
+    Below 25 y the 20-29 y value holds (the peak decade). Above 75 y the decline goes on at the
+    median's rate of the last decade, :math:`V(a, c) = V_{75}(c)\,(M_{75}/M_{65})^{(a-75)/10}`
+    (M: the median; men -13.5 %, women -8.5 % per decade), our extrapolation: FRIEND 2015 ends at
+    79 y, and VO2max keeps falling, faster, in the 70s and 80s (Fleg 2005; see the table file).
+    """
     if sex not in ("female", "male"):
         raise ParameterError(f"unknown sex {sex!r}; expected 'female' or 'male'")
-    young = values(f"energetics.vo2max_{sex}_young", "mL/min/kg")
-    old = values(f"energetics.vo2max_{sex}_old", "mL/min/kg")
-    s = _unit((age_years - 25.0) / 50.0)
-    return young * (old / young) ** s
+    centiles = norms["friend_treadmill.centiles"].array()
+    if not centiles[0] <= centile <= centiles[-1]:
+        raise ParameterError(
+            f"centile {centile:g} is outside the FRIEND table ({centiles[0]:g}-{centiles[-1]:g})"
+        )
+    ages = norms["friend_treadmill.ages"].array()
+
+    def column(c: float) -> np.ndarray:  # VO2max (mL/kg/min) at the decade midpoints
+        p = norms[f"friend_treadmill.{sex}_p{c:02.0f}"]
+        return p.array() * conversion(p.unit, "mL/min/kg")[0]
+
+    k = min(int(np.searchsorted(centiles, centile, side="right")) - 1, centiles.size - 2)
+    w = (centile - centiles[k]) / (centiles[k + 1] - centiles[k])
+    lo, hi = column(centiles[k]), column(centiles[k + 1])
+    log_v = np.log(lo + w * (hi - lo))
+    median = np.log(column(50.0))
+    beyond = max(age_years - ages[-1], 0.0) / (ages[-1] - ages[-2])
+    return float(np.exp(np.interp(age_years, ages, log_v) + beyond * (median[-1] - median[-2])))
 
 
 def with_initial_glycogen(state: EnergeticsState, glycogen: np.ndarray) -> EnergeticsState:
