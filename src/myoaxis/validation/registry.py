@@ -25,7 +25,7 @@ class ValidationCase:
     def run(self) -> Outcome:
         value = float(self.measure())
         lo, hi = self.band
-        return Outcome(self, value, lo <= value <= hi)
+        return Outcome(self, value, bool(lo <= value <= hi))  # a numpy band gives np.bool_
 
 
 @dataclass(frozen=True)
