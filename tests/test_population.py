@@ -120,6 +120,20 @@ def test_baseline_strength_spread_is_that_of_the_dodds_grip_centiles():
     assert SPEC["baseline_strength"].sigma == pytest.approx(np.median(sigmas), abs=0.015)
 
 
+def test_baseline_fitness_spread_is_that_of_the_friend_centiles():
+    from myoaxis.conditions import vo2max_norms
+
+    norms = vo2max_norms()
+
+    def log_sd(sex: str) -> np.ndarray:
+        p90, p10 = (norms[f"friend_treadmill.{sex}_p{c}"].array() for c in (90, 10))
+        return (np.log(p90) - np.log(p10)) / (2 * 1.2815516)
+
+    sigmas = np.concatenate([log_sd("male"), log_sd("female")])
+    assert SPEC["baseline_fitness"].sigma == pytest.approx(np.median(sigmas), abs=0.015)
+    assert SPEC["baseline_fitness"].parameters == ("energetics.vo2max_per_kg",)
+
+
 def write(tmp_path, text: str):
     path = tmp_path / "spec.toml"
     path.write_text(text)
