@@ -27,3 +27,18 @@ def test_issue_two_cases_are_registered():
         "grip_mvc_dodds_female",
         "grip_mvc_dodds_male",
     } <= set(CASES)
+
+
+def test_an_outcome_with_a_numpy_band_is_json_serialisable():
+    import json
+
+    import numpy as np
+
+    from myoaxis.validation.registry import ValidationCase
+
+    case = ValidationCase(
+        "x", "d", "hubal2005", "", (np.float64(0), np.float64(1)), lambda: 0.5, "t"
+    )
+    record = case.run().as_dict()
+    assert record["passed"] is True
+    assert json.loads(json.dumps(record))["passed"] is True
