@@ -18,6 +18,7 @@ from myoaxis.physiology.brain import plasticity
 from myoaxis.physiology.ports import EXERCISE_INTENSITY
 from myoaxis.population import individualise
 from myoaxis.validation import aerobic as va
+from myoaxis.validation import cohorts
 from myoaxis.validation.registry import CASES
 
 DAY = va.DAY
@@ -253,7 +254,7 @@ def test_roadrunner_replays_training_and_detraining_within_1e_4(tmp_path):
 def test_hedges_g_is_the_bias_corrected_pooled_sd_difference():
     a, b = np.array([1.0, 2.0, 3.0, 6.0]), np.array([0.0, 1.0, 2.0])
     pooled = np.sqrt((3 * a.var(ddof=1) + 2 * b.var(ddof=1)) / 5)
-    assert va.hedges_g(a, b) == pytest.approx((1 - 3 / 19) * (3.0 - 1.0) / pooled)
+    assert cohorts.hedges_g(a, b) == pytest.approx((1 - 3 / 19) * (3.0 - 1.0) / pooled)
 
 
 def test_the_northey_trial_is_seeded_and_only_the_trained_arm_gains():

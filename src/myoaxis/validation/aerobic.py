@@ -18,14 +18,14 @@ from functools import cache
 import numpy as np
 
 from myoaxis.body import Body
-from myoaxis.conditions import SEXES, subject_parameters
+from myoaxis.conditions import subject_parameters
 from myoaxis.core.equations import Component
 from myoaxis.core.rng import SeedLike
 from myoaxis.physiology.adaptation import aerobic
 from myoaxis.physiology.brain import plasticity
 from myoaxis.physiology.endocrine import bbb, myokines
-from myoaxis.population import individualise
 from myoaxis.slow import SlowLayer
+from myoaxis.validation.cohorts import MIXED, coefficient_of_variation, cohort, hedges_g
 from myoaxis.validation.registry import ValidationCase, register
 
 MINUTE = 60.0
@@ -197,11 +197,7 @@ HERITAGE_N = 720  # as many as the HERITAGE table
 def heritage_gains(seed: SeedLike = HERITAGE_SEED, n: int = HERITAGE_N) -> np.ndarray:
     """Relative VO2max gains ``(n,)`` after the 20-week programme of a seeded cohort (women and
     men alternating, all of :data:`HERITAGE_AGE`), relative to the start (as measured)."""
-    sexes = [SEXES[k % 2] for k in range(n)]
-    params = individualise(
-        [subject_parameters("healthy_adult", s, HERITAGE_AGE) for s in sexes], seed
-    )
-    slow = layer(Body(params, np.full(n, 75.0), HERITAGE_AGE))
+    slow = layer(cohort(n, seed, MIXED, HERITAGE_AGE))
     start = slow.value(aerobic.FACTOR)
     for minutes, intensity in HERITAGE_STEPS:
         train(slow, Programme(minutes, intensity), 14)
@@ -233,7 +229,7 @@ register(
         "ross2019",
         "",
         (0.45, 0.55),
-        lambda: float(heritage_gains().std(ddof=1) / heritage_gains().mean()),
+        lambda: coefficient_of_variation(heritage_gains()),
         "CV 0.50",
     )
 )
@@ -389,13 +385,9 @@ def northey_trial(seed: SeedLike, n: int) -> dict[str, np.ndarray]:
     """Post-test cognition ``(n,)`` of a seeded cohort of ``2 n`` subjects (the default
     variability, e.g. the cognitive baseline) randomised by order: subject ``k`` is a woman if
     ``k`` is even, and trains if ``k // 2`` is even."""
-    sexes = [SEXES[k % 2] for k in range(2 * n)]
-    params = individualise(
-        [subject_parameters("healthy_adult", s, NORTHEY_AGE) for s in sexes], seed
-    )
     trained = (np.arange(2 * n) // 2) % 2 == 0
     minutes, intensity, lactate = NORTHEY_SESSION
-    slow = layer(Body(params, np.full(2 * n, 75.0), NORTHEY_AGE), PLASTICITY_COMPONENTS)
+    slow = layer(cohort(2 * n, seed, MIXED, NORTHEY_AGE), PLASTICITY_COMPONENTS)
     programme = Programme(
         np.where(trained, minutes, 0.0),
         np.where(trained, intensity, 0.0),
@@ -404,16 +396,6 @@ def northey_trial(seed: SeedLike, n: int) -> dict[str, np.ndarray]:
     train(slow, programme, 7 * NORTHEY_WEEKS)
     c = slow.value(plasticity.COGNITION)
     return {"trained": c[trained], "control": c[~trained]}
-
-
-def hedges_g(a: np.ndarray, b: np.ndarray) -> float:
-    r"""Standardised mean difference of two groups' scores, bias-corrected:
-    :math:`g = J(n_a + n_b - 2)\,(\bar a - \bar b)/s_p` with the pooled SD :math:`s_p` and
-    :math:`J(m) = 1 - 3/(4m - 1)` (Hedges 1981)."""
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    m = a.size + b.size - 2
-    pooled = np.sqrt(((a.size - 1) * a.var(ddof=1) + (b.size - 1) * b.var(ddof=1)) / m)
-    return float((1 - 3 / (4 * m - 1)) * (a.mean() - b.mean()) / pooled)
 
 
 @cache

@@ -30,9 +30,9 @@ from functools import cache
 import numpy as np
 
 from myoaxis.body import Body
-from myoaxis.conditions import subject_parameters
+from myoaxis.conditions import SEXES, subject_parameters
 from myoaxis.core.rng import SeedLike
-from myoaxis.population import draw
+from myoaxis.population import individualise
 from myoaxis.validation.adaptation import (
     CSA_ES_CI,
     GROUP,
@@ -50,10 +50,15 @@ AGE = 25.0
 BODY_MASS = 75.0
 
 
+MIXED = "mixed"  # a cohort's sex: women and men alternating, subject k a woman if k is even
+
+
 def cohort(n: int, seed: SeedLike, sex: str = "male", age: float = AGE) -> Body:
     """``n`` subjects of the ``healthy_adult`` preset with the default between-subject
-    variability, seeded."""
-    params = draw(subject_parameters("healthy_adult", sex, age), seed, n)
+    variability, seeded; ``sex`` may be :data:`MIXED`."""
+    sexes = [SEXES[k % 2] for k in range(n)] if sex == MIXED else [sex] * n
+    preset = {s: subject_parameters("healthy_adult", s, age) for s in set(sexes)}
+    params = individualise([preset[s] for s in sexes], seed)
     return Body(params, np.full(n, BODY_MASS), age)
 
 
@@ -68,11 +73,25 @@ def high_responder_share(x: np.ndarray) -> float:
     return float(100 * np.mean(x > x.mean() + x.std(ddof=1)))
 
 
+def small_sample_correction(m: int) -> float:
+    """Hedges' bias correction :math:`J(m) = 1 - 3/(4m - 1)` for ``m`` degrees of freedom."""
+    return 1 - 3 / (4 * m - 1)
+
+
 def standardised_mean_change(pre: np.ndarray, post: np.ndarray) -> float:
     """Bias-corrected mean change over the pretest SD, :math:`J(n-1)\\,\\bar d / s_{pre}`."""
     pre, post = np.asarray(pre, dtype=float), np.asarray(post, dtype=float)
-    m = pre.size - 1
-    return float((1 - 3 / (4 * m - 1)) * np.mean(post - pre) / pre.std(ddof=1))
+    return float(small_sample_correction(pre.size - 1) * np.mean(post - pre) / pre.std(ddof=1))
+
+
+def hedges_g(a: np.ndarray, b: np.ndarray) -> float:
+    r"""Standardised mean difference of two groups' scores, bias-corrected:
+    :math:`g = J(n_a + n_b - 2)\,(\bar a - \bar b)/s_p` with the pooled SD :math:`s_p`
+    (Hedges 1981)."""
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    m = a.size + b.size - 2
+    pooled = np.sqrt(((a.size - 1) * a.var(ddof=1) + (b.size - 1) * b.var(ddof=1)) / m)
+    return float(small_sample_correction(m) * (a.mean() - b.mean()) / pooled)
 
 
 # -- Hubal 2005: spread of the responses to 12 weeks of elbow-flexor training -----------------
