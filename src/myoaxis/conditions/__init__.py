@@ -196,11 +196,18 @@ def subject_parameters(
     return params.overridden(overrides, f"{pre}subject.overrides")
 
 
+def vo2max_centile(params: ParameterSet) -> float:
+    """The FRIEND centile of a preset (or a subject's parameters): ``preset.vo2max_centile``,
+    the median (50) if the preset has none."""
+    name = "preset.vo2max_centile"
+    return params.value(name) if name in params else 50.0
+
+
 def _vo2max_baseline(params: ParameterSet, sex: str, age: float, where: str) -> ParameterSet:
     """``energetics.vo2max_per_kg`` on the preset's FRIEND centile (``preset.vo2max_centile``,
     the median if the preset has none) for the subject's age and sex."""
     name = "preset.vo2max_centile"
-    centile = params.value(name) if name in params else 50.0
+    centile = vo2max_centile(params)
     try:
         vo2max = friend_vo2max_per_kg(sex, age, vo2max_norms(), centile)
     except ParameterError as exc:

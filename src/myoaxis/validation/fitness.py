@@ -22,7 +22,14 @@ from functools import cache
 import numpy as np
 
 from myoaxis.body import Body
-from myoaxis.conditions import SEXES, preset, preset_default, subject_parameters, vo2max_norms
+from myoaxis.conditions import (
+    SEXES,
+    preset,
+    preset_default,
+    subject_parameters,
+    vo2max_centile,
+    vo2max_norms,
+)
 from myoaxis.physiology.adaptation import aerobic
 from myoaxis.slow import SlowLayer
 from myoaxis.validation.registry import ValidationCase, register
@@ -33,12 +40,7 @@ TOLERANCE = 0.11  # relative half-width of the band (see the module docstring)
 
 
 def _default_age(name: str) -> float:
-    return preset(name).value("preset.subject.age_years")
-
-
-def _centile(name: str) -> float:
-    p = preset(name)
-    return p.value("preset.vo2max_centile") if "preset.vo2max_centile" in p else 50.0
+    return preset_default(name, "age_years", SEXES[0])
 
 
 def friend_decade_value(sex: str, age_years: float, centile: float = 50.0) -> tuple[str, float]:
@@ -66,7 +68,7 @@ def baseline_vo2max() -> dict[tuple[str, str], float]:
 
 
 def _register(name: str, sex: str) -> None:
-    age, centile = _default_age(name), _centile(name)
+    age, centile = _default_age(name), vo2max_centile(preset(name))
     decade, target = friend_decade_value(sex, age, centile)
     who = "men" if sex == "male" else "women"
     register(
