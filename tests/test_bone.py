@@ -164,7 +164,10 @@ def test_strain_feedback_makes_gains_saturate():
 
 
 def test_menopause_overlay_touches_only_bone_and_loses_trabecular_bone_faster():
-    assert set(condition("menopause")) == {"bone.oestrogen_deficiency", "bone.time_since_menopause"}
+    assert condition("menopause").parameters == {
+        "bone.oestrogen_deficiency",
+        "bone.time_since_menopause",
+    }
     years, spine, hip = vb.menopause_transition()
     assert _loss(years, spine) < _loss(years, hip) < 0  # spine (trabecular) loses more
     early, late = vb.menopause_loss_rate(0, 2), vb.menopause_loss_rate(2, 7)

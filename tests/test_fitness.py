@@ -8,6 +8,7 @@ import pytest
 
 import myoaxis.conditions as conditions
 from myoaxis.conditions import SEXES, preset_names, subject_parameters, vo2max_norms
+from myoaxis.conditions.overlays import Condition
 from myoaxis.core.citations import registry, source_keys
 from myoaxis.core.errors import ScenarioError
 from myoaxis.core.parameters import ParameterSet
@@ -48,9 +49,10 @@ def test_an_override_of_vo2max_wins_over_the_norms():
 
 
 def test_a_condition_overlay_of_vo2max_wins_over_the_norms(monkeypatch):
-    deconditioned = ParameterSet(
+    values = ParameterSet(
         {VO2MAX: subject_parameters("healthy_adult", "male", 30)[VO2MAX]}, ("deconditioned",)
     ).with_values({VO2MAX: 15.0}, "test overlay")
+    deconditioned = Condition("deconditioned", "Deconditioned", "test", ("test",), values, {})
     names = (*conditions.condition_names(), "deconditioned")
     monkeypatch.setattr(conditions, "condition_names", lambda: names)
     real = conditions.condition

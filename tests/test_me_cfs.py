@@ -14,22 +14,23 @@ from myoaxis.validation.registry import CASES
 ME_CFS = ("me_cfs",)
 
 
-def test_overlay_is_listed_and_touches_only_central_and_premotor_parameters():
+def test_overlay_is_listed_and_changes_exactly_its_parameters():
     assert "me_cfs" in condition_names()
-    overlay = condition("me_cfs")
-    assert set(overlay) == {
+    central = {
         "premotor.slope_factor",
         "central.rested_ceiling",
         "central.minimum_ceiling",
         "central.fatigue_rate",
     }
+    overlay = condition("me_cfs")
+    assert central <= overlay.parameters
     base = base_parameters()
-    for name in overlay:
-        assert overlay.value(name) != base.value(name)
+    for name in central:
+        assert overlay.values.value(name) != base.value(name)
     healthy = subject_parameters("healthy_adult", "female", 35)
     patient = subject_parameters("healthy_adult", "female", 35, ME_CFS)
     changed = {n for n in healthy if healthy[n].value != patient[n].value}
-    assert changed == set(overlay)
+    assert changed == overlay.parameters
 
 
 def test_condition_lengthens_and_spreads_reaction_time_for_the_same_random_streams():

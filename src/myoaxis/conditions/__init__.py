@@ -36,6 +36,12 @@ from pathlib import Path
 import numpy as np
 
 from myoaxis.assess import bmd, clinical
+from myoaxis.conditions.overlays import (
+    Condition,
+    apply_conditions,
+    check_combination,
+    read_condition,
+)
 from myoaxis.core.errors import ParameterError, ScenarioError, unknown_name
 from myoaxis.core.parameters import ParameterSet
 from myoaxis.core.units import conversion
@@ -52,7 +58,7 @@ def preset_names() -> tuple[str, ...]:
 
 def condition_names() -> tuple[str, ...]:
     folder = _DATA / "conditions"
-    return tuple(sorted(p.stem for p in folder.glob("*.toml"))) if folder.exists() else ()
+    return tuple(sorted(p.name for p in folder.iterdir() if p.is_dir() and p.name[0] != "_"))
 
 
 @cache
@@ -80,9 +86,11 @@ def vo2max_norms() -> ParameterSet:
 
 
 @cache
-def condition(name: str) -> ParameterSet:
-    """A condition overlay: values that replace the defaults' (``data/conditions/<name>.toml``)."""
-    return ParameterSet.from_toml(_DATA / "conditions" / f"{name}.toml")
+def condition(name: str) -> Condition:
+    """A condition (``data/conditions/<name>/``, see :mod:`myoaxis.conditions.overlays`)."""
+    if name not in condition_names():
+        raise ScenarioError(unknown_name("condition", name, condition_names()))
+    return read_condition(_DATA / "conditions" / name)
 
 
 @cache
@@ -167,10 +175,10 @@ def subject_parameters(
     for c in conditions:
         if c not in condition_names():
             raise ScenarioError(
-                unknown_name(
-                    "condition", c, condition_names() or ("(none yet)",), f"{pre}subject.conditions"
-                )
+                unknown_name("condition", c, condition_names(), f"{pre}subject.conditions")
             )
+    overlays = [condition(c) for c in conditions]
+    check_combination(overlays, sex, age_years, f"{pre}subject.conditions")
     preset_overrides, overrides = _split_overrides(overrides or {})
     params = base_parameters().merged(preset(preset_name))
     params = params.overridden(preset_overrides, f"{pre}subject.overrides")
@@ -191,8 +199,7 @@ def subject_parameters(
     params = params.with_values({"bone.spine.baseline_bmd": spine}, "varatharajan2026")
     params = _vo2max_baseline(params, sex, age_years, pre)
     params = _mobility_defaults(params, sex)
-    for c in conditions:
-        params = params.overlaid(condition(c))
+    params = apply_conditions(params, overlays)
     return params.overridden(overrides, f"{pre}subject.overrides")
 
 
