@@ -47,3 +47,13 @@ LACTATE = Input(
     "arterial blood lactate (fast-layer energetics during exercise, resting value otherwise)",
     default=1.0,
 )
+MOTOR_PRACTICE = Input(
+    "motor_practice",
+    "dimensionless",
+    "1 while the subject practises a movement task (rehabilitation task practice), else 0",
+)
+MOTOR_IMAGERY = Input(
+    "motor_imagery",
+    "dimensionless",
+    "1 while the subject imagines a movement without performing it (motor imagery), else 0",
+)

@@ -53,12 +53,19 @@ BODY_MASS = 75.0
 MIXED = "mixed"  # a cohort's sex: women and men alternating, subject k a woman if k is even
 
 
-def cohort(n: int, seed: SeedLike, sex: str = "male", age: float = AGE) -> Body:
-    """``n`` subjects of the ``healthy_adult`` preset with the default between-subject
+def cohort(
+    n: int,
+    seed: SeedLike,
+    sex: str = "male",
+    age: float = AGE,
+    conditions: tuple[str, ...] = (),
+    preset: str = "healthy_adult",
+) -> Body:
+    """``n`` subjects of ``preset`` with ``conditions`` and the default between-subject
     variability, seeded; ``sex`` may be :data:`MIXED`."""
     sexes = [SEXES[k % 2] for k in range(n)] if sex == MIXED else [sex] * n
-    preset = {s: subject_parameters("healthy_adult", s, age) for s in set(sexes)}
-    params = individualise([preset[s] for s in sexes], seed)
+    base = {s: subject_parameters(preset, s, age, conditions) for s in set(sexes)}
+    params = individualise([base[s] for s in sexes], seed)
     return Body(params, np.full(n, BODY_MASS), age)
 
 
