@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from myoaxis.core.errors import ScenarioError
+
 SeedLike = int | np.random.SeedSequence | np.random.Generator | None
 
 
@@ -49,3 +51,20 @@ class SubjectRNG:
         out = SubjectRNG([])
         out.generators = [self.generators[i] for i in np.asarray(index)]
         return out
+
+
+def standard_normal(rng: SubjectRNG | np.random.Generator, shape: tuple[int, ...], where: str):
+    """Standard normal draws of ``shape`` whose leading axis is the subjects: from each
+    subject's own stream (a :class:`SubjectRNG`) or from one numpy Generator. ``where`` names
+    the caller in errors."""
+    if isinstance(rng, SubjectRNG):
+        if not shape or shape[0] != len(rng):
+            raise ScenarioError(
+                f"{where}: {len(rng)} subject generators for draws of shape {shape}"
+            )
+        return rng.normal(shape)
+    if isinstance(rng, np.random.Generator):
+        return rng.standard_normal(shape)
+    raise ScenarioError(
+        f"{where}: rng must be a numpy Generator or a SubjectRNG, got {type(rng).__name__}"
+    )

@@ -84,7 +84,7 @@ import numpy as np
 
 from myoaxis.core.equations import Assignment, Component, Input, State
 from myoaxis.core.errors import ParameterError, ScenarioError
-from myoaxis.core.rng import SubjectRNG
+from myoaxis.core.rng import standard_normal
 from myoaxis.physiology.ports import ACTIVE_MASS, EXERCISE_INTENSITY
 
 FAST = "vagal_withdrawal_fast"
@@ -257,20 +257,6 @@ def _day_cv(params) -> np.ndarray:
     return cv
 
 
-def _standard_normal(rng, shape: tuple[int, ...]) -> np.ndarray:
-    if isinstance(rng, SubjectRNG):
-        if len(shape) != 1 or shape[0] != len(rng):
-            raise ScenarioError(
-                f"measure_rmssd: {len(rng)} subject generators for model values of shape {shape}"
-            )
-        return rng.normal(shape)
-    if isinstance(rng, np.random.Generator):
-        return rng.standard_normal(shape)
-    raise ScenarioError(
-        f"measure_rmssd: rng must be a numpy Generator or a SubjectRNG, got {type(rng).__name__}"
-    )
-
-
 def measure_rmssd(model_rmssd: np.ndarray, rng, params) -> np.ndarray:
     r"""A morning RMSSD recording (ms) of subjects whose model value is ``model_rmssd`` (ms).
 
@@ -291,4 +277,4 @@ def measure_rmssd(model_rmssd: np.ndarray, rng, params) -> np.ndarray:
     if cv.ndim == 1 and cv.size > 1:  # one per subject: broadcast along any further axes
         cv = cv.reshape(cv.shape + (1,) * (r.ndim - 1))
     ln = np.log(r)
-    return np.exp(ln + _standard_normal(rng, r.shape) * cv * np.abs(ln))
+    return np.exp(ln + standard_normal(rng, r.shape, "measure_rmssd") * cv * np.abs(ln))
