@@ -23,10 +23,11 @@ stays non-negative, :math:`X = Z - S_I I_b` (``insulin_action_excess``):
              - \frac{U_{ex}}{V_G}\frac{G}{G_b}
              + \frac{R_a - \rho\,R_{syn}}{V_G\,BW}
 
-with :math:`S_I = s\,f_T\,(1 - \ell)\,p_3/p_2` (``insulin_sensitivity``, :math:`s` =
+with :math:`S_I = s\,f_T\,(1 - \ell)\,(1 + m)\,p_3/p_2` (``insulin_sensitivity``, :math:`s` =
 ``gi.insulin_sensitivity_scale``, :math:`f_T` = ``insulin_sensitivity_training_factor`` from
 :mod:`myoaxis.physiology.adaptation.aerobic`, 1 without it, :math:`\ell` the disuse loss
-below) and :math:`q = \min(I_b/I, 1)`
+below, :math:`m` = ``insulin_sensitiser_effect`` of drugs such as metformin from
+:mod:`myoaxis.physiology.pharmacology`, 0 without them) and :math:`q = \min(I_b/I, 1)`
 (insulin above basal suppresses hepatic glycogenolysis). Exercise amplifies insulin-stimulated
 uptake by :math:`1 + \kappa e` (exercise-insulin synergy, Breton 2008's idea; :math:`\kappa` = 3,
 kept small because the model lacks counter-regulation: larger values that fit Angus 2002 drive
@@ -127,6 +128,12 @@ DISUSE_FACTOR = Input(  # computed by INSULIN_DISUSE when it runs
     default=1.0,
 )
 
+SENSITISER = Input(  # computed by the pharmacology components when they run
+    "insulin_sensitiser_effect",
+    "dimensionless",
+    "fractional rise of insulin sensitivity by insulin-sensitising drugs (0 without)",
+)
+
 P = "glucose_insulin."
 
 PARAMETERS = {
@@ -201,9 +208,9 @@ ASSIGNMENTS = (
     Assignment(
         "insulin_sensitivity_factor",
         "dimensionless",
-        "insulin sensitivity relative to the untrained, habitually loaded state (training"
-        " factor times disuse factor)",
-        f"{TRAINING_FACTOR.name} * {DISUSE_FACTOR.name}",
+        "insulin sensitivity relative to the untrained, habitually loaded, drug-free state"
+        " (training factor times disuse factor times 1 + the drugs' rise)",
+        f"{TRAINING_FACTOR.name} * {DISUSE_FACTOR.name} * (1 + {SENSITISER.name})",
     ),
     Assignment(
         "insulin_sensitivity",
@@ -430,7 +437,7 @@ GLUCOSE_INSULIN = Component(
     name="glucose_insulin",
     states=STATES,
     parameters=PARAMETERS,
-    inputs=(EXERCISE_INTENSITY, GLYCOGEN_USE, TRAINING_FACTOR, DISUSE_FACTOR),
+    inputs=(EXERCISE_INTENSITY, GLYCOGEN_USE, TRAINING_FACTOR, DISUSE_FACTOR, SENSITISER),
     assignments=ASSIGNMENTS,
     citations=(
         "bergman1979",

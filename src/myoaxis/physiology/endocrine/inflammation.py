@@ -22,16 +22,26 @@ healthy preset; an overlay sets it), lowered by the exposure and raised by strai
 tolerance:
 
 .. math::
-    Q^* = c\,\Big(1 - r\,\frac{A}{A_{50} + A}\Big) + k_S\,(S - S_{tol})_+, \qquad
+    Q^* = \Big[c\,\Big(1 - r\,\frac{A}{A_{50} + A}\Big) + k_S\,(S - S_{tol})_+\Big]
+          (1 - D), \qquad
     \dot Q = \frac{Q^* - Q}{\tau_Q}
+
+where :math:`D` is ``anti_inflammatory_effect`` of drugs (0-1, from
+:mod:`myoaxis.physiology.pharmacology`; 0 without them, which leaves :math:`Q^*` unchanged).
 
 All three stay non-negative by construction.
 """
 
 from __future__ import annotations
 
-from myoaxis.core.equations import Assignment, Component, State
+from myoaxis.core.equations import Assignment, Component, Input, State
 from myoaxis.physiology.ports import EXERCISE_INTENSITY
+
+ANTI_INFLAMMATORY = Input(  # computed by the pharmacology components when they run
+    "anti_inflammatory_effect",
+    "dimensionless",
+    "fractional reduction of the inflammation target by anti-inflammatory drugs (0 without)",
+)
 
 INFLAMMATION = Component(
     name="inflammation",
@@ -79,18 +89,18 @@ INFLAMMATION = Component(
         "il10.baseline_plasma": "pg/mL",
         "il1ra.baseline_plasma": "pg/mL",
     },
-    inputs=(EXERCISE_INTENSITY,),
+    inputs=(EXERCISE_INTENSITY, ANTI_INFLAMMATORY),
     assignments=(
         Assignment(
             "inflammation_target",
             "dimensionless",
             "inflammation index the body tends to: condition, less the anti-inflammatory "
-            "effect of regular exercise, plus unrecovered overload",
-            "inflammation.condition_level * (1 - inflammation.max_reduction"
+            "effect of regular exercise, plus unrecovered overload, less the drugs' share",
+            "(inflammation.condition_level * (1 - inflammation.max_reduction"
             " * anti_inflammatory_exposure"
             " / (inflammation.exposure_half + anti_inflammatory_exposure))"
             " + inflammation.strain_gain * max(training_strain - inflammation.strain_tolerance,"
-            " 0 * training_strain)",
+            f" 0 * training_strain)) * (1 - {ANTI_INFLAMMATORY.name})",
         ),
     ),
     citations=("meeusen2013", "beavers2010"),
