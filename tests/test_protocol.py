@@ -13,17 +13,21 @@ from myoaxis.protocol import (
     Assess,
     BedRest,
     Cycle,
+    Dose,
     Hold,
     HoldToFailure,
+    Imagine,
     Intermittent,
     Meal,
     Move,
     Perturb,
+    Practice,
     Ramp,
     Resistance,
     Rest,
     Run,
     Sleep,
+    Stimulate,
     Tap,
     Walk,
     parse_step,
@@ -76,6 +80,22 @@ FORMS = [
     ("Bed rest for 60 day", BedRest(60 * 86400.0)),
     ("Age by 5 years", Age(5 * YEAR)),
     ("Assess sarcopenia", Assess("sarcopenia")),
+    ("Assess cpm", Assess("cpm")),
+    (
+        "Stimulate motor_cortex with tDCS for 20 min",
+        Stimulate("motor_cortex", "tDCS", 1200.0),
+    ),
+    (
+        "Stimulate motor_cortex with tRNS at 1 mA for 10 min",
+        Stimulate("motor_cortex", "tRNS", 600.0, 1.0),
+    ),
+    (
+        "Stimulate motor_cortex with rTMS at 80 %RMT, 10 Hz for 20 min",
+        Stimulate("motor_cortex", "rTMS", 1200.0, 80.0, 10.0),
+    ),
+    ("Dose paracetamol 1000 mg", Dose("paracetamol", 1000.0)),
+    ("Practice grasp for 30 min", Practice("grasp", 1800.0)),
+    ("Imagine elbow_flexion for 15 min", Imagine("elbow_flexion", 900.0)),
 ]
 
 
@@ -91,7 +111,8 @@ FORMS = [
             8,
             "a test (1RM, endurance, rns, voluntary_activation, tapping, fnirs_tapping, "
             "reaction_time, ogtt, bmd, grip_strength, gait_speed, chair_stand, sppb, sarcopenia, "
-            "vo2max, cognition, hrv, readiness)",
+            "vo2max, cognition, hrv, readiness, pain, pain_threshold, cpm, temporal_summation, "
+            "disability, mood, cpet)",
         ),
         ("Assess rns grip at 300 Hz", 20, "a stimulation rate in (0, 100] Hz"),
         ("Meal 500 g carbohydrate", 6, "a carbohydrate amount in (0, 300] g, found '500'"),
@@ -104,6 +125,16 @@ FORMS = [
         ("Run at 60 %VO2max for 30 h", 23, "a duration of at most 24 h"),
         ("Run at 200 %VO2max for 1 h", 8, "an intensity in (0, 150] %VO2max"),
         ("Bed rest for 2 years", 14, "a duration of at most 365 days"),
+        ("Stimulate cortex with tDCS for 20 min", 11, "a stimulation target (motor_cortex)"),
+        ("Stimulate motor_cortex with TMS for 2 min", 29, "a technique (tDCS, rTMS, tRNS)"),
+        ("Stimulate motor_cortex with tDCS at 80 %RMT for 2 min", 40, "'mA', found '%RMT'"),
+        ("Stimulate motor_cortex with rTMS at 0 Hz for 2 min", 37, "a rTMS setting > 0"),
+        ("Stimulate motor_cortex with tDCS at 2 mA for 30 h", 46, "a duration of at most 24 h"),
+        ("Dose paracetamol 1 kW", 20, "a mass unit (mg, g), found 'kW'"),
+        ("Dose paracetamol 0 mg", 18, "an amount > 0"),
+        ("Dose aspirine 100 mg", 6, "a drug (ibuprofen, metformin, paracetamol), found 'aspirine'"),
+        ("Imagine elbow for 10 min", 9, "a movement ("),
+        ("Practice grasp for 9 h", 20, "a duration of at most 8 h"),
     ],
 )
 def test_fatigue_step_errors_point_at_the_word(text, column, expected):
@@ -164,14 +195,14 @@ def test_durations_convert_to_seconds(duration, seconds, written):
             "",
             1,
             "a step (MVC, Hold, Ramp, Move, Perturb, Tap, Walk, Resistance, Assess, Cycle, Run, "
-            "Meal, Sleep, Bed, Rest, Age), "
+            "Meal, Sleep, Bed, Rest, Age, Stimulate, Dose, Practice, Imagine), "
             "found the end of the step",
         ),
         (
             "Hodl grip",
             1,
             "a step (MVC, Hold, Ramp, Move, Perturb, Tap, Walk, Resistance, Assess, Cycle, Run, "
-            "Meal, Sleep, Bed, Rest, Age) "
+            "Meal, Sleep, Bed, Rest, Age, Stimulate, Dose, Practice, Imagine) "
             "(did you mean 'Hold'?)",
         ),
         ("MVC", 4, "a muscle (ankle_dorsiflexors, ankle_plantarflexors,"),

@@ -33,6 +33,8 @@ PORT_RANGES = {
     "exercise_load_spine": st.floats(0.0, 8.0),  # body weights
     "loading_frequency": st.floats(0.0, 3.0),  # Hz
     "lactate_arterial": st.floats(0.5, 20.0),  # mmol/L
+    "motor_practice": st.sampled_from([0.0, 1.0]),
+    "motor_imagery": st.sampled_from([0.0, 1.0]),
 }
 STEP = st.tuples(
     st.fixed_dictionaries({}, optional=PORT_RANGES),

@@ -62,6 +62,7 @@ class Body:
         self._muscles: dict[str, Muscle] = {}
         self._strength: dict[str, np.ndarray] = {}  # maximal-force factors (training, ageing)
         self._values: dict[tuple[str, str | None], np.ndarray] = {}
+        self._driven: central_fatigue.CentralParameters | None = None  # see set_drive
 
     @property
     def n_subjects(self) -> int:
@@ -209,13 +210,31 @@ class Body:
         )
 
     @cached_property
-    def central(self) -> central_fatigue.CentralParameters:
+    def _central(self) -> central_fatigue.CentralParameters:
         v = self.values
         return central_fatigue.CentralParameters(
             rested=v("central.rested_ceiling"),
             minimum=v("central.minimum_ceiling"),
             fatigue_rate=v("central.fatigue_rate", "1/s"),
             recovery_rate=v("central.recovery_rate", "1/s"),
+        )
+
+    @property
+    def central(self) -> central_fatigue.CentralParameters:
+        """Central-fatigue parameters, the rested ceiling scaled as :meth:`set_drive` says."""
+        return self._driven if self._driven is not None else self._central
+
+    def set_drive(self, factor: np.ndarray) -> None:
+        """Scale the maximal voluntary drive (the central ceiling, rested and fatigued floor) by
+        ``factor`` ``(S,)`` in (0, 1]: the motor pathway's strength (a stroke weakens it)."""
+        factor = np.broadcast_to(np.asarray(factor, dtype=float), (self.n_subjects,))
+        if not np.all(np.isfinite(factor) & (factor > 0) & (factor <= 1)):
+            raise ParameterError(f"voluntary drive factor must be in (0, 1]: {factor}")
+        base = self._central
+        self._driven = (
+            None
+            if np.all(factor == 1)
+            else replace(base, rested=base.rested * factor, minimum=base.minimum * factor)
         )
 
     @cached_property

@@ -19,28 +19,33 @@ from myoaxis import bouts, gait
 from myoaxis.assess import (
     bmd,
     clinical,
+    cpet,
     mvc_records,
     ogtt,
     peak_moving_mean,
     risk,
     voluntary_activation,
 )
+from myoaxis.assess import pain as pain_tests
 from myoaxis.assess.mvc import KG_FORCE
 from myoaxis.assess.rns import rns_records
 from myoaxis.assess.tapping import cortex_limited, fnirs_session, session_dataset
 from myoaxis.body import Body
 from myoaxis.conditions import subject_parameters
 from myoaxis.core.citations import source_keys
+from myoaxis.core.errors import ScenarioError
 from myoaxis.core.rng import SubjectRNG, subject_streams
 from myoaxis.muscle_state import MuscleState
 from myoaxis.muscles import AXIAL, ELBOW_PAIR, GAIT_MUSCLES, muscle_names
 from myoaxis.outputs import ACUTE_OUTPUTS, attrs
+from myoaxis.physiology import pharmacology
 from myoaxis.physiology.adaptation import ageing, nutrition, performance
 from myoaxis.physiology.adaptation import muscle as adaptation
 from myoaxis.physiology.adaptation.ageing import STRENGTH
 from myoaxis.physiology.bone import loading
-from myoaxis.physiology.brain import autonomic
+from myoaxis.physiology.brain import autonomic, motor_learning, pain
 from myoaxis.physiology.brain import motor_cortex as mc
+from myoaxis.physiology.brain import neuromodulation as nm
 from myoaxis.physiology.muscle import energetics
 from myoaxis.physiology.musculoskeletal import mobility
 from myoaxis.physiology.neural import premotor, tapping
@@ -50,18 +55,22 @@ from myoaxis.protocol import (
     Assess,
     BedRest,
     Cycle,
+    Dose,
     Hold,
     HoldToFailure,
+    Imagine,
     Intermittent,
     Meal,
     Move,
     Perturb,
+    Practice,
     Ramp,
     Resistance,
     Rest,
     Run,
     Sleep,
     Step,
+    Stimulate,
     Tap,
     Walk,
 )
@@ -99,6 +108,7 @@ class _Run:
     sessions: list[dict] = field(default_factory=list)  # training loads (TRIMP units)
     sets: list[dict] = field(default_factory=list)  # resistance sets: load vs capacity
     bouts: list[dict] = field(default_factory=list)  # aerobic bouts: intensity, duration
+    doses: list[tuple[float, str, float]] = field(default_factory=list)  # (time, drug, mg)
 
     def muscle(self, name: str) -> MuscleState:
         """The muscle's persistent state, recovered at rest up to now."""
@@ -137,6 +147,7 @@ class Simulation:
             self.build()
         body = self.body
         programme = self.scenario.programme()
+        _check_interventions(body, programme, self.scenario.source)
         run = _Run(
             body=body,
             fast=bouts.FastSettings.from_body(
@@ -148,7 +159,7 @@ class Simulation:
             slow=SlowLayer(
                 body,
                 self.scenario.slow_period,
-                components(_adapting(self.scenario)),
+                components(_adapting(self.scenario), _drugs(self.scenario)),
                 keep={*self.scenario.outputs.slow, *risk.SERIES_UNITS},
             ),
             rng=SubjectRNG(subject_streams(self.scenario.seed, body.n_subjects)),
@@ -233,10 +244,42 @@ def _risks(run: _Run, times: np.ndarray, values: np.ndarray) -> None:
 
 def _adapting(scenario: Scenario) -> set[str]:
     """Muscle groups whose training adaptation the run carries: those a Resistance step
-    trains and those whose adaptation the outputs ask for."""
-    groups = {s.muscle for s in scenario.programme().flat() if isinstance(s, Resistance)}
+    trains, those a Practice or Imagine step exercises and those whose adaptation the outputs
+    ask for."""
+    steps = scenario.programme().flat()
+    groups = {s.muscle for s in steps if isinstance(s, Resistance)}
+    groups |= {motor_learning.muscle_group(s.movement) for s in steps if isinstance(s, Practice)}
     wanted = set(scenario.outputs.slow)
     return groups | {g for g in muscle_names() if wanted & set(adaptation.state_names(g).values())}
+
+
+def _drugs(scenario: Scenario) -> set[str]:
+    """The drugs a run doses (their pharmacokinetics join the slow layer)."""
+    return {s.drug for s in scenario.programme().flat() if isinstance(s, Dose)}
+
+
+def _stimulation(body: Body, step: Stimulate) -> tuple[float, float | None]:
+    """A stimulation step's intensity and frequency, the technique's defaults where not given."""
+    intensity, frequency = nm.defaults(step.technique, body.values)
+    if step.intensity is not None:
+        intensity = step.intensity
+    return intensity, frequency if step.frequency is None else step.frequency
+
+
+def _check_interventions(body: Body, programme: Block, source: str) -> None:
+    """Refuse, before anything runs, a stimulation outside its safe published range or a dose
+    above the drug's maximal single dose (the daily maximum is checked as the doses come)."""
+    for step in dict.fromkeys(programme.flat()):
+        try:
+            if isinstance(step, Stimulate):
+                intensity, frequency = _stimulation(body, step)
+                nm.check_stimulation(
+                    step.technique, intensity, step.seconds, frequency, body.values
+                )
+            elif isinstance(step, Dose):
+                pharmacology.check_dose(step.drug, step.mg, 0.0, body.values)
+        except ScenarioError as exc:
+            raise ScenarioError(f"{source}: step '{step}': {exc}") from None
 
 
 def _keep(run: _Run, step_id: str, bout: bouts.Bout, start: float, wanted: list[str]) -> None:
@@ -835,10 +878,15 @@ def _run_session(run: _Run, block: Block, ids: _StepIds) -> None:
 
 def _sync_strength(run: _Run) -> None:
     """Every muscle group's maximal force follows the slow layer: its training adaptation
-    (``strength_factor_<group>``, which includes ageing) or, untrained, the ageing drift."""
+    (``strength_factor_<group>``, which includes ageing) or, untrained, the ageing drift; the
+    maximal voluntary drive follows the strength of the motor pathway (1 unless a stroke
+    weakened it, :func:`~myoaxis.physiology.brain.motor_learning.drive_ceiling_factor`)."""
     for group in muscle_names():
         trained = adaptation.state_names(group)["strength"]
         run.body.set_strength(group, run.slow.value(trained if run.slow.has(trained) else STRENGTH))
+    p = motor_learning.MotorLearningParameters.from_values(run.body.values)
+    w = np.minimum(run.slow.value(motor_learning.STRENGTH), 1.0)
+    run.body.set_drive(motor_learning.drive_ceiling_factor(w, p))
 
 
 def _sets_complete(run: _Run, records: list[dict]) -> np.ndarray:
@@ -869,6 +917,47 @@ def _run_rest(run: _Run, step: Rest, _step_id: str) -> None:
     """Rest, sleep or bed rest: only the slow layer runs, with the step's ports."""
     run.slow.advance(step.seconds, REST_PORTS[type(step)])
     run.t += step.seconds
+
+
+def _run_stimulate(run: _Run, step: Stimulate, _step_id: str) -> None:
+    """A brain-stimulation session (checked before the run): the slow layer runs through it
+    at rest and its after-effects enter at its end
+    (:func:`~myoaxis.physiology.brain.neuromodulation.stimulation_dose`)."""
+    intensity, frequency = _stimulation(run.body, step)
+    run.slow.advance(step.seconds, {})
+    run.t += step.seconds
+    dose = nm.stimulation_dose(step.technique, intensity, step.seconds, run.body.values, frequency)
+    for state, amount in dose.items():
+        run.slow.add(state, amount)
+
+
+def _run_dose(run: _Run, step: Dose, _step_id: str) -> None:
+    """An oral dose into the drug's gut compartment, refused above the drug's maximal daily
+    dose counting the doses of the last 24 h."""
+    taken = sum(mg for t, drug, mg in run.doses if drug == step.drug and t > run.t - 86400.0)
+    try:
+        pharmacology.check_dose(step.drug, step.mg, taken, run.body.values)
+    except ScenarioError as exc:
+        raise ScenarioError(f"step '{step}' at {run.t / 3600:.4g} h: {exc}") from None
+    run.doses.append((run.t, step.drug, step.mg))
+    run.slow.add(*pharmacology.dose_impulse(step.drug, step.mg, run.body.values))
+
+
+PRACTICE = {  # step type -> (port held during it, neural dose of its muscle group)
+    Practice: ("motor_practice", motor_learning.practice_neural_dose),
+    Imagine: ("motor_imagery", motor_learning.imagery_neural_dose),
+}
+
+
+def _run_practice(run: _Run, step: Practice, _step_id: str) -> None:
+    """Task practice or motor imagery: the motor pathway is used (``motor_practice`` or
+    ``motor_imagery`` held at 1) and the movement's muscle group gets its neural dose."""
+    port, neural_dose = PRACTICE[type(step)]
+    run.slow.advance(step.seconds, {port: 1.0})
+    run.t += step.seconds
+    p = motor_learning.MotorLearningParameters.from_values(run.body.values)
+    for state, amount in neural_dose(step.seconds, step.movement, p).items():
+        run.slow.add(state, amount)
 
 
 def _run_meal(run: _Run, step: Meal, _step_id: str) -> None:
@@ -1276,6 +1365,44 @@ def _slow_marker(name: str, unit: str, what: str):
     return assess
 
 
+def _pain_test(measure, unit: str, what: str):
+    """A quantitative sensory test (:mod:`myoaxis.assess.pain`) on the slow layer's
+    sensitisation and descending inhibition now (it takes no time)."""
+
+    def assess(run: _Run, step: Assess, step_id: str) -> None:
+        values = {n: run.slow.value(n) for n in (*pain_tests.REQUIRED, pain.DISABILITY)}
+        params = pain_tests.PainTestParameters.from_values(run.body.values)
+        run.assessments += _simple_records(
+            run, step, step_id, measure(values, params, run.rng), unit
+        )
+
+    assess.__doc__ = f"{what} (:func:`myoaxis.assess.pain.{measure.__name__}`)."
+    return assess
+
+
+def _assess_cpet(run: _Run, step: Assess, step_id: str) -> None:
+    """A ramp cardiopulmonary exercise test on a cycle ergometer to exhaustion
+    (:mod:`myoaxis.assess.cpet`): the slow layer runs through the ramp (it is exertion, and
+    brings post-exertional malaise in ME/CFS); records peak VO2 (mL/min/kg) with the VO2 at
+    the ventilatory threshold and the work rates."""
+    n = run.body.n_subjects
+    for seconds, intensity in cpet.cpet_protocol(run.body):
+        run.slow.advance(seconds, {"exercise_intensity": np.full(n, intensity)})
+        run.t += seconds
+    values = {v: run.slow.value(v) for v in cpet.VARIABLES}
+    m = cpet.cpet_measures(values, run.body.body_mass, run.body, run.rng)
+    run.assessments += _simple_records(
+        run,
+        step,
+        step_id,
+        m["vo2peak"],
+        "mL/min/kg",
+        vo2_vt_ml_min_kg=m["vo2_vt"],
+        work_peak_w=m["work_peak"],
+        work_vt_w=m["work_vt"],
+    )
+
+
 def _assess_hrv(run: _Run, step: Assess, step_id: str) -> None:
     """Resting morning RMSSD (ms): the model's value with day-to-day scatter
     (:func:`~myoaxis.physiology.brain.autonomic.measure_rmssd`)."""
@@ -1344,6 +1471,23 @@ ASSESSMENTS: dict[str, Callable[[_Run, Assess, str], None]] = {
     ),
     "hrv": _assess_hrv,
     "readiness": _assess_readiness,
+    "pain": _slow_marker("pain_intensity", "1", "Ongoing pain now, 0-10 numeric rating scale"),
+    "pain_threshold": _pain_test(
+        pain_tests.assess_pain_threshold, "kPa", "Pressure pain threshold (algometry, kPa)"
+    ),
+    "cpm": _pain_test(
+        pain_tests.assess_cpm, "%", "Conditioned pain modulation (% change of the threshold)"
+    ),
+    "temporal_summation": _pain_test(
+        pain_tests.assess_temporal_summation,
+        "1",
+        "Temporal summation (NRS points, last minus first of a 1-Hz train)",
+    ),
+    "disability": _pain_test(
+        pain_tests.assess_disability, "1", "Back-pain disability (Oswestry-like, 0-100)"
+    ),
+    "mood": _slow_marker("mood", "1", "Mood index (SD units against peers, positive = better)"),
+    "cpet": _assess_cpet,
 }
 
 
@@ -1396,4 +1540,8 @@ HANDLERS: dict[type[Step], Callable[[_Run, Step, str], None]] = {
     Cycle: _run_cycle,
     Tap: _run_tap,
     Walk: _run_walk,
+    Stimulate: _run_stimulate,
+    Dose: _run_dose,
+    Practice: _run_practice,
+    Imagine: _run_practice,
 }

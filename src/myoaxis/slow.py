@@ -24,9 +24,16 @@ from myoaxis.body import Body
 from myoaxis.core.equations import Component, Input, Model
 from myoaxis.core.errors import SimulationError
 from myoaxis.muscles import muscle_names
-from myoaxis.physiology import bone, ports
-from myoaxis.physiology.adaptation import aerobic, ageing, muscle, nutrition, performance
-from myoaxis.physiology.brain import autonomic, plasticity
+from myoaxis.physiology import bone, pharmacology, ports
+from myoaxis.physiology.adaptation import aerobic, ageing, muscle, nutrition, pem, performance
+from myoaxis.physiology.brain import (
+    autonomic,
+    mood,
+    motor_learning,
+    neuromodulation,
+    pain,
+    plasticity,
+)
 from myoaxis.physiology.endocrine import glucose_insulin, hpa, myokines
 
 COMPONENTS = (
@@ -41,13 +48,20 @@ COMPONENTS = (
     *nutrition.COMPONENTS,
     *plasticity.COMPONENTS,
     *autonomic.COMPONENTS,
+    *motor_learning.COMPONENTS,
+    *mood.COMPONENTS,
+    *pain.COMPONENTS,
+    *pem.COMPONENTS,
+    *neuromodulation.COMPONENTS,
 )
 
 
-def components(groups=()) -> tuple[Component, ...]:
+def components(groups=(), drugs=()) -> tuple[Component, ...]:
     """The whole-body model plus the training adaptation of each muscle group in ``groups``
-    (a run carries only the groups it trains or reports: each adds six states)."""
-    return COMPONENTS + tuple(muscle.muscle_adaptation(g) for g in sorted(set(groups)))
+    (a run carries only the groups it trains or reports: each adds six states) and the
+    pharmacokinetics of each drug in ``drugs`` (those the run doses)."""
+    adapting = tuple(muscle.muscle_adaptation(g) for g in sorted(set(groups)))
+    return COMPONENTS + adapting + (pharmacology.components(drugs) if drugs else ())
 
 
 PORTS = {x.name for x in vars(ports).values() if isinstance(x, Input)}
@@ -73,7 +87,7 @@ def _variables() -> tuple[SlowVariable, ...]:
     """Every variable a run can report: the model's, with every muscle group's adaptation."""
     return tuple(
         SlowVariable(v.name, v.units, v.long_name)
-        for c in components(muscle_names())
+        for c in components(muscle_names(), pharmacology.drug_names())
         for v in (*c.states, *c.assignments)
     )
 

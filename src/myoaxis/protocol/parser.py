@@ -33,10 +33,18 @@ Step forms (``<D>`` is a duration with a unit, e.g. ``90 s``, ``10 min``, ``2 da
     Sleep for <D>
     Bed rest for <D>
     Rest for <D>
+    Stimulate motor_cortex with tDCS|tRNS [at <I> mA] for <D>
+    Stimulate motor_cortex with rTMS [at <I> %RMT[, <F> Hz]] for <D>
+    Dose <drug> <amount> mg
+    Practice <movement> for <D>
+    Imagine <movement> for <D>
 
 Values outside a physiological range are errors that point at the number: an exercise
 intensity above 150 %VO2max or a bout over 24 h, a meal over 300 g of carbohydrate or 100 g of
-protein, a sleep over 16 h, a bed rest over a year.
+protein, a sleep over 16 h, a bed rest over a year, a practice or imagery session over 8 h.
+Drugs and movements must be known to the model (a close match is suggested); whether a
+stimulation or a dose is within its safe published range is checked against the model's
+parameters before the run starts (the daily maximum of a drug as the doses come).
 
 Keywords are case-insensitive. A step that does not parse raises
 :class:`~myoaxis.core.errors.ProtocolError`, which quotes the step, points at the offending
@@ -60,24 +68,28 @@ from myoaxis.protocol.steps import (
     Assess,
     BedRest,
     Cycle,
+    Dose,
     Hold,
     HoldToFailure,
+    Imagine,
     Intermittent,
     Meal,
     Move,
     Perturb,
+    Practice,
     Ramp,
     Resistance,
     Rest,
     Run,
     Sleep,
     Step,
+    Stimulate,
     Tap,
     Walk,
 )
 
 _TOKEN = re.compile(
-    r"%\s*1RM|(?i:1RM)\b|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|%\s*MVC|%\s*(?i:VO2max)|%"
+    r"%\s*1RM|(?i:1RM)\b|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|%\s*MVC|%\s*(?i:VO2max)|%\s*(?i:RMT)|%"
     r"|[A-Za-z_][A-Za-z0-9_]*|\S"
 )
 CLINICAL_TESTS = (  # whole-person clinical tests and markers (no muscle named)
@@ -90,6 +102,13 @@ CLINICAL_TESTS = (  # whole-person clinical tests and markers (no muscle named)
     "cognition",
     "hrv",
     "readiness",
+    "pain",
+    "pain_threshold",
+    "cpm",
+    "temporal_summation",
+    "disability",
+    "mood",
+    "cpet",
 )
 ASSESS_TESTS = (
     "1RM",
@@ -110,6 +129,9 @@ MAX_PROTEIN_G = 100.0  # g in one meal: a generous upper bound (our estimate), n
 MAX_SLEEP_S = 16 * 3600.0
 MAX_BED_REST_S = 365 * 86400.0
 MAX_AGE_YEARS = 30.0
+MAX_PRACTICE_S = 8 * 3600.0
+STIMULATION_TARGETS = ("motor_cortex",)
+STIMULATION_TECHNIQUES = ("tDCS", "rTMS", "tRNS")
 
 
 @dataclass
@@ -412,6 +434,61 @@ def _age(c: _Cursor) -> Step:
     return Age(years * YEAR)
 
 
+def _stimulate(c: _Cursor) -> Step:
+    target = c.name("stimulation target", STIMULATION_TARGETS)
+    c.word("with")
+    technique = c.name("technique", STIMULATION_TECHNIQUES)
+    units = ("%RMT", "Hz") if technique == "rTMS" else ("mA",)
+    settings: dict[str, float] = {}
+    if c.optional("at"):
+        while True:
+            _, pos = c.peek()
+            value = c.number(f"a {technique} setting ({' or '.join(units)})")
+            if value == 0:
+                raise ProtocolError(c.text, pos, f"a {technique} setting > 0", "0")
+            tok, _ = c.peek()
+            unit = {u.lower(): u for u in units}.get((tok or "").replace(" ", "").lower())
+            if unit is None or unit in settings:
+                raise c.fail(" or ".join(repr(u) for u in units if u not in settings))
+            c.i += 1
+            settings[unit] = value
+            if not c.optional(","):
+                break
+    c.word("for")
+    intensity = settings.get("%RMT" if technique == "rTMS" else "mA")
+    return Stimulate(
+        target, technique, _at_most(c, MAX_BOUT_S, "24 h"), intensity, settings.get("Hz")
+    )
+
+
+def _dose(c: _Cursor) -> Step:
+    from myoaxis.physiology.pharmacology import drug_names
+
+    drug = c.name("drug", drug_names())
+    _, pos = c.peek()
+    amount = c.number("an amount")
+    unit, _ = c.peek()
+    try:
+        mg = parse_quantity(f"{amount} {unit}", "mg", "dose", error=ValueError)
+    except ValueError:
+        raise c.fail("a mass unit (mg, g)") from None
+    if mg == 0:
+        raise ProtocolError(c.text, pos, "an amount > 0", f"{amount:g}")
+    c.i += 1
+    return Dose(drug, mg)
+
+
+def _practice(kind: type[Practice]) -> Callable[[_Cursor], Step]:
+    def parse(c: _Cursor) -> Step:
+        from myoaxis.physiology.brain.motor_learning import movements
+
+        movement = c.name("movement", movements())
+        c.word("for")
+        return kind(movement, _at_most(c, MAX_PRACTICE_S, "8 h"))
+
+    return parse
+
+
 def _rest(c: _Cursor) -> Step:
     c.word("for")
     return Rest(_duration(c))
@@ -475,6 +552,18 @@ STEP_FORMS: dict[str, tuple[tuple[str, ...], Callable[[_Cursor], Step]]] = {
     "Bed": (("Bed rest for <duration>",), _bed_rest),
     "Rest": (("Rest for <duration>",), _rest),
     "Age": (("Age by <N> years",), _age),
+    "Stimulate": (
+        (
+            "Stimulate motor_cortex with tDCS for <duration>",
+            "Stimulate motor_cortex with tDCS at <I> mA for <duration>",
+            "Stimulate motor_cortex with tRNS at <I> mA for <duration>",
+            "Stimulate motor_cortex with rTMS at <I> %RMT, <F> Hz for <duration>",
+        ),
+        _stimulate,
+    ),
+    "Dose": (("Dose <drug> <amount> mg",), _dose),
+    "Practice": (("Practice <movement> for <duration>",), _practice(Practice)),
+    "Imagine": (("Imagine <movement> for <duration>",), _practice(Imagine)),
 }
 
 

@@ -415,3 +415,88 @@ class BedRest(Rest):
 
     def __str__(self) -> str:
         return f"Bed rest for {format_duration(self.seconds)}"
+
+
+@dataclass(frozen=True)
+class Stimulate(Step):
+    """A session of non-invasive brain stimulation of ``target``: ``technique`` (tDCS, rTMS or
+    tRNS) for ``seconds``, at ``intensity`` (mA for tDCS and tRNS, %RMT for rTMS) and, for rTMS,
+    ``frequency`` (Hz); ``None`` takes the technique's usual setting (the model's parameters)."""
+
+    target: str
+    technique: str
+    seconds: float
+    intensity: float | None = None
+    frequency: float | None = None
+    kind = "Stimulate"
+
+    @property
+    def duration(self) -> float:
+        return self.seconds
+
+    @property
+    def intensity_unit(self) -> str:
+        return "%RMT" if self.technique == "rTMS" else "mA"
+
+    @property
+    def slug(self) -> str:
+        return f"stimulate_{self.technique.lower()}"
+
+    def __str__(self) -> str:
+        settings = []
+        if self.intensity is not None:
+            settings.append(f"{number(self.intensity)} {self.intensity_unit}")
+        if self.frequency is not None:
+            settings.append(f"{number(self.frequency)} Hz")
+        at = f" at {', '.join(settings)}" if settings else ""
+        over = format_duration(self.seconds)
+        return f"Stimulate {self.target} with {self.technique}{at} for {over}"
+
+
+@dataclass(frozen=True)
+class Dose(Step):
+    """A single oral dose of ``drug``: ``mg`` milligrams, taken at once."""
+
+    drug: str
+    mg: float
+    kind = "Dose"
+
+    @property
+    def duration(self) -> float:
+        return 0.0
+
+    @property
+    def slug(self) -> str:
+        return f"dose_{self.drug}"
+
+    def __str__(self) -> str:
+        return f"Dose {self.drug} {number(self.mg)} mg"
+
+
+@dataclass(frozen=True)
+class Practice(Step):
+    """Task practice of ``movement`` for ``seconds`` (rehabilitation): the movement's motor
+    pathway is used and trained."""
+
+    movement: str
+    seconds: float
+    kind = "Practice"
+
+    @property
+    def duration(self) -> float:
+        return self.seconds
+
+    @property
+    def slug(self) -> str:
+        return f"{self.kind.lower()}_{self.movement}"
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.movement} for {format_duration(self.seconds)}"
+
+
+@dataclass(frozen=True)
+class Imagine(Practice):
+    """Motor imagery of ``movement`` for ``seconds``: the movement is rehearsed mentally, without
+    muscle activity."""
+
+    kind = "Imagine"

@@ -1,0 +1,134 @@
+"""Clinic steps in a run: stimulation, doses, practice and imagery, pain tests, CPET, stroke."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from myoaxis import Scenario, Simulation
+from myoaxis.core.errors import ScenarioError
+
+
+def scenario(steps: list[str], conditions=(), slow=()) -> Scenario:
+    quoted = ", ".join(f'"{x}"' for x in steps)
+    return Scenario.from_toml_text(
+        f"""schema_version = 1
+name = "clinic"
+seed = 5
+[subject]
+preset = "healthy_adult"
+sex = "female"
+age_years = 50
+body_mass_kg = 68
+conditions = {list(conditions)!r}
+[[protocol]]
+repeat = 1
+steps = [{quoted}]
+[outputs]
+acute = []
+slow = {list(slow)!r}
+slow_period = "10 min"
+""".replace("'", '"'),
+        "clinic.toml",
+    )
+
+
+def run(steps, conditions=(), slow=()):
+    return Simulation(scenario(steps, conditions, slow)).run()
+
+
+def values(results, test: str) -> list[float]:
+    return [a["value"] for a in results.assessments if a["test"] == test]
+
+
+TESTS = [
+    "Assess pain",
+    "Assess pain_threshold",
+    "Assess cpm",
+    "Assess temporal_summation",
+    "Assess disability",
+]
+
+
+@pytest.fixture(scope="module")
+def fm_and_healthy():
+    return {c: run(TESTS, conditions=c) for c in ((), ("fibromyalgia",))}
+
+
+def test_pain_tests_record_their_units_and_separate_fibromyalgia(fm_and_healthy):
+    healthy, fm = fm_and_healthy[()], fm_and_healthy[("fibromyalgia",)]
+    units = {a["test"]: a["unit"] for a in fm.assessments}
+    assert units == {
+        "pain": "1",
+        "pain_threshold": "kPa",
+        "cpm": "%",
+        "temporal_summation": "1",
+        "disability": "1",
+    }
+    assert values(healthy, "pain")[0] < 1.0 < 5.0 < values(fm, "pain")[0] <= 10.0
+    assert values(fm, "pain_threshold")[0] < 0.8 * values(healthy, "pain_threshold")[0]
+    assert values(fm, "cpm")[0] < values(healthy, "cpm")[0]
+
+
+def test_a_tdcs_course_and_an_analgesic_lower_fibromyalgia_pain():
+    course = ["Stimulate motor_cortex with tDCS at 2 mA for 20 min", "Rest for 1 day"] * 5
+    slow = ["pain_intensity", "neuromodulation_inhibition", "analgesic_effect"]
+    r = run(
+        [
+            "Assess pain",
+            *course,
+            "Assess pain",
+            "Dose paracetamol 1 g",
+            "Rest for 1 h",
+            "Assess pain",
+        ],
+        conditions=("fibromyalgia",),
+        slow=slow,
+    )
+    before, after_course, with_drug = values(r, "pain")
+    assert after_course < 0.95 * before
+    assert with_drug < after_course
+    inhibition = r.tree["/slow"]["neuromodulation_inhibition"].values[0]
+    assert inhibition[0] == 0.0
+    assert inhibition.max() > 0.05
+
+
+def test_the_daily_maximum_of_a_drug_stops_the_run_at_the_dose_that_exceeds_it():
+    steps = ["Dose paracetamol 1000 mg", "Rest for 4 h"] * 4 + ["Dose paracetamol 500 mg"]
+    with pytest.raises(ScenarioError, match=r"Dose paracetamol 500 mg' at 16 h.*4000 mg"):
+        run(steps)
+
+
+def test_an_unsafe_stimulation_is_refused_before_anything_runs():
+    steps = ["Rest for 1 day", "Stimulate motor_cortex with tDCS at 2 mA for 90 min"]
+    with pytest.raises(ScenarioError, match=r"clinic.toml: step 'Stimulate .* for 90 min'.*limit"):
+        Simulation(scenario(steps)).run()
+
+
+def test_imagery_and_practice_train_their_muscle_group():
+    slow = ["neural_adaptation_elbow_flexors", "neural_adaptation_grip"]
+    r = run(
+        ["Imagine elbow_flexion for 15 min", "Practice grasp for 30 min", "Rest for 1 day"],
+        slow=slow,
+    )
+    for name in slow:
+        assert r.tree["/slow"][name].values[0, -1] > 0.0
+
+
+def test_a_stroke_weakens_voluntary_force_through_the_motor_pathway():
+    kg = {
+        c: values(run(["Assess grip_strength"], conditions=c), "grip_strength")[0]
+        for c in ((), ("stroke",))
+    }
+    assert kg[("stroke",)] < 0.8 * kg[()]
+
+
+def test_a_second_cpet_a_day_later_is_lower_in_me_cfs_only():
+    steps = ["Assess cpet", "Rest for 1 day", "Assess cpet"]
+    drop = {}
+    for c in ((), ("me_cfs",)):
+        first, second = values(run(steps, conditions=c), "cpet")
+        drop[c] = second / first - 1
+    assert abs(drop[()]) < 0.15  # test-retest error only
+    assert drop[("me_cfs",)] < drop[()] - 0.05
+    assert np.isfinite(list(drop.values())).all()
