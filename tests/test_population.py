@@ -16,7 +16,7 @@ from myoaxis.validation.registry import CASES
 
 SPEC = pop.default_variability()
 PARAMS = subject_parameters("healthy_adult", "male", 25.0)
-VARIED = [n for f in SPEC for n in f.parameters]
+VARIED = [n for f in SPEC for n in f.parameters if PARAMS.value(n) != 0]  # a 0 stays 0 if scaled
 
 
 def values(subjects, names=VARIED) -> np.ndarray:

@@ -44,6 +44,7 @@ from myoaxis.validation import (  # noqa: F401
     myokines,
     nmj,
     pain,
+    neuromodulation,
     pem,
     performance,
     pharmacology,
