@@ -10,8 +10,13 @@ protocols), :mod:`~.energetics`, :mod:`~.nmj` (repetitive nerve stimulation),
 (fNIRS response and GLM), :mod:`~.gentile2019` (fibromyalgia finger-tapping fNIRS cohort) and
 :mod:`~.afferents` (spindle velocity sensitivity, stretch-reflex latency), :mod:`~.walking`
 (cadence and stance share of the CPG-driven leg pools), :mod:`~.reaction_time` (simple reaction
-time norms) and :mod:`~.me_cfs` (reaction time, central activation failure and endurance in
-ME/CFS).
+time norms), :mod:`~.me_cfs` (reaction time, central activation failure and endurance in
+ME/CFS); for the clinic: :mod:`~.pain` (exercise-induced hypoalgesia, CPM and temporal
+summation in fibromyalgia, CLBP exercise therapy), :mod:`~.neuromodulation` (after-effects,
+tDCS and rTMS trials in fibromyalgia), :mod:`~.pharmacology` (pharmacokinetics, metformin),
+:mod:`~.pem` (two-day CPET in ME/CFS), :mod:`~.hrv_groups`, :mod:`~.motor_learning` (stroke
+use threshold, motor imagery, MCI), :mod:`~.mood` and :mod:`~.conditions` (the condition
+library's group differences). The other modules are named for the models they check.
 """
 
 # Importing the case modules registers their cases.
@@ -42,9 +47,9 @@ from myoaxis.validation import (  # noqa: F401
     motor_learning,
     muscle,
     myokines,
+    neuromodulation,
     nmj,
     pain,
-    neuromodulation,
     pem,
     performance,
     pharmacology,
