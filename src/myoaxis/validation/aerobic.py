@@ -381,21 +381,44 @@ NORTHEY_SEED = 2018
 NORTHEY_N = 400  # per arm, women and men alternating
 
 
-def northey_trial(seed: SeedLike, n: int) -> dict[str, np.ndarray]:
-    """Post-test cognition ``(n,)`` of a seeded cohort of ``2 n`` subjects (the default
-    variability, e.g. the cognitive baseline) randomised by order: subject ``k`` is a woman if
-    ``k`` is even, and trains if ``k // 2`` is even."""
+def randomised_trial(
+    seed: SeedLike,
+    n: int,
+    age: float,
+    session: tuple[float, float, float],
+    weeks: int,
+    components: tuple[Component, ...],
+    outcome: str,
+) -> dict[str, np.ndarray]:
+    """Post-test ``outcome`` (a slow-layer variable) ``(n,)`` per arm of a seeded cohort of
+    ``2 n`` subjects of ``age`` (the default variability) randomised by order: subject ``k``
+    is a woman if ``k`` is even, and trains if ``k // 2`` is even, 3 sessions a week of
+    ``session`` = (minutes, fraction of VO2max, arterial lactate) for ``weeks``; controls do
+    not exercise."""
     trained = (np.arange(2 * n) // 2) % 2 == 0
-    minutes, intensity, lactate = NORTHEY_SESSION
-    slow = layer(cohort(2 * n, seed, MIXED, NORTHEY_AGE), PLASTICITY_COMPONENTS)
+    minutes, intensity, lactate = session
+    slow = layer(cohort(2 * n, seed, MIXED, age), components)
     programme = Programme(
         np.where(trained, minutes, 0.0),
         np.where(trained, intensity, 0.0),
         np.where(trained, lactate, RESTING_LACTATE),
     )
-    train(slow, programme, 7 * NORTHEY_WEEKS)
-    c = slow.value(plasticity.COGNITION)
-    return {"trained": c[trained], "control": c[~trained]}
+    train(slow, programme, 7 * weeks)
+    value = slow.value(outcome)
+    return {"trained": value[trained], "control": value[~trained]}
+
+
+def northey_trial(seed: SeedLike, n: int) -> dict[str, np.ndarray]:
+    """Post-test cognition of Northey's trial (:func:`randomised_trial`)."""
+    return randomised_trial(
+        seed,
+        n,
+        NORTHEY_AGE,
+        NORTHEY_SESSION,
+        NORTHEY_WEEKS,
+        PLASTICITY_COMPONENTS,
+        plasticity.COGNITION,
+    )
 
 
 @cache

@@ -106,10 +106,11 @@ T2D_AGE = 55.0
 
 
 @cache
-def t2d_vo2max_groups() -> tuple[np.ndarray, np.ndarray]:
-    """VO2max (mL/min/kg) of seeded mixed-sex cohorts with and without type 2 diabetes."""
-    patients = cohort(COHORT_N, PATIENT_SEED, MIXED, T2D_AGE, ("type2_diabetes",))
-    controls = cohort(COHORT_N, CONTROL_SEED, MIXED, T2D_AGE)
+def vo2max_groups(condition: str, age: float) -> tuple[np.ndarray, np.ndarray]:
+    """VO2max (mL/min/kg) of seeded mixed-sex cohorts of ``age`` with and without
+    ``condition``."""
+    patients = cohort(COHORT_N, PATIENT_SEED, MIXED, age, (condition,))
+    controls = cohort(COHORT_N, CONTROL_SEED, MIXED, age)
     unit = "mL/min/kg"
     return (
         patients.values("energetics.vo2max_per_kg", unit),
@@ -118,7 +119,7 @@ def t2d_vo2max_groups() -> tuple[np.ndarray, np.ndarray]:
 
 
 def t2d_vo2max_difference() -> float:
-    patients, controls = t2d_vo2max_groups()
+    patients, controls = vo2max_groups("type2_diabetes", T2D_AGE)
     return float(patients.mean() - controls.mean())
 
 
@@ -145,18 +146,6 @@ register(
 CKD_AGE = 60.0
 
 
-@cache
-def ckd_vo2max_groups() -> tuple[np.ndarray, np.ndarray]:
-    """VO2max (mL/min/kg) of seeded mixed-sex cohorts with and without CKD (stages 3b-5)."""
-    patients = cohort(COHORT_N, PATIENT_SEED, MIXED, CKD_AGE, ("ckd",))
-    controls = cohort(COHORT_N, CONTROL_SEED, MIXED, CKD_AGE)
-    unit = "mL/min/kg"
-    return (
-        patients.values("energetics.vo2max_per_kg", unit),
-        controls.values("energetics.vo2max_per_kg", unit),
-    )
-
-
 register(
     ValidationCase(
         "pella2021_ckd_vo2peak_smd",
@@ -170,7 +159,7 @@ register(
         "pella2021",
         "SMD",
         (-1.68, -1.13),
-        lambda: hedges_g(*ckd_vo2max_groups()),
+        lambda: hedges_g(*vo2max_groups("ckd", CKD_AGE)),
         "VO2peak SMD -1.40 (-1.68 to -1.13), CKD vs controls",
     )
 )

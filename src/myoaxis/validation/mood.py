@@ -13,9 +13,8 @@ import numpy as np
 
 from myoaxis.core.rng import SeedLike
 from myoaxis.physiology.brain import mood
-from myoaxis.slow import SlowLayer
-from myoaxis.validation.aerobic import DAY, PLASTICITY_COMPONENTS, RESTING_LACTATE, Programme, train
-from myoaxis.validation.cohorts import MIXED, cohort, hedges_g
+from myoaxis.validation.aerobic import PLASTICITY_COMPONENTS, randomised_trial
+from myoaxis.validation.cohorts import hedges_g
 from myoaxis.validation.registry import ValidationCase, register
 
 MOOD_COMPONENTS = (*PLASTICITY_COMPONENTS, *mood.COMPONENTS)
@@ -30,19 +29,10 @@ REBAR_N = 200  # per arm, women and men alternating
 
 
 def trial(seed: SeedLike, n: int) -> dict[str, np.ndarray]:
-    """Post-test mood ``(n,)`` of a seeded cohort of ``2 n`` adults randomised by order:
-    subject ``k`` is a woman if ``k`` is even and exercises if ``k // 2`` is even."""
-    trained = (np.arange(2 * n) // 2) % 2 == 0
-    minutes, intensity, lactate = REBAR_SESSION
-    slow = SlowLayer(cohort(2 * n, seed, MIXED, REBAR_AGE), DAY, MOOD_COMPONENTS)
-    programme = Programme(
-        np.where(trained, minutes, 0.0),
-        np.where(trained, intensity, 0.0),
-        np.where(trained, lactate, RESTING_LACTATE),
+    """Post-test mood of the trial (:func:`~.aerobic.randomised_trial`)."""
+    return randomised_trial(
+        seed, n, REBAR_AGE, REBAR_SESSION, REBAR_WEEKS, MOOD_COMPONENTS, mood.MOOD
     )
-    train(slow, programme, 7 * REBAR_WEEKS)
-    m = slow.value(mood.MOOD)
-    return {"trained": m[trained], "control": m[~trained]}
 
 
 @cache
