@@ -41,6 +41,7 @@ def values(results, test: str) -> list[float]:
     return [a["value"] for a in results.assessments if a["test"] == test]
 
 
+STROKE = ((), ("stroke",))
 TESTS = [
     "Assess pain",
     "Assess pain_threshold",
@@ -115,12 +116,13 @@ def test_imagery_and_practice_train_their_muscle_group():
         assert r.tree["/slow"][name].values[0, -1] > 0.0
 
 
-def test_a_stroke_weakens_voluntary_force_through_the_motor_pathway():
-    kg = {
-        c: values(run(["Assess grip_strength"], conditions=c), "grip_strength")[0]
-        for c in ((), ("stroke",))
-    }
-    assert kg[("stroke",)] < 0.8 * kg[()]
+def test_a_stroke_weakens_and_slows_the_limb_through_the_motor_pathway():
+    runs = {c: run(["Assess grip_strength", "Assess tapping"], conditions=c) for c in STROKE}
+    healthy, stroke = runs[()], runs[("stroke",)]
+    assert values(stroke, "grip_strength")[0] < 0.8 * values(healthy, "grip_strength")[0]
+    # tapping rate x W**b (b = motor_learning.speed_exponent), W = 0.5 after the stroke
+    ratio = values(stroke, "tapping")[0] / values(healthy, "tapping")[0]
+    assert ratio == pytest.approx(0.5**1.22, rel=0.15)
 
 
 def test_a_second_cpet_a_day_later_is_lower_in_me_cfs_only():

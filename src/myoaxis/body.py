@@ -17,7 +17,7 @@ from myoaxis.core.errors import ParameterError
 from myoaxis.core.parameters import ParameterSet
 from myoaxis.physiology.muscle import energetics, mtu
 from myoaxis.physiology.musculoskeletal import elbow
-from myoaxis.physiology.neural import central_fatigue, cortex, motor_pool
+from myoaxis.physiology.neural import central_fatigue, cortex, motor_pool, tapping
 
 _U_GRID = np.linspace(0.0, 1.0, 201)  # excitations at which the cortex's internal model is kept
 
@@ -63,6 +63,7 @@ class Body:
         self._strength: dict[str, np.ndarray] = {}  # maximal-force factors (training, ageing)
         self._values: dict[tuple[str, str | None], np.ndarray] = {}
         self._driven: central_fatigue.CentralParameters | None = None  # see set_drive
+        self._speed: np.ndarray | None = None  # see set_drive
 
     @property
     def n_subjects(self) -> int:
@@ -224,18 +225,30 @@ class Body:
         """Central-fatigue parameters, the rested ceiling scaled as :meth:`set_drive` says."""
         return self._driven if self._driven is not None else self._central
 
-    def set_drive(self, factor: np.ndarray) -> None:
+    def set_drive(self, factor: np.ndarray, speed: np.ndarray | None = None) -> None:
         """Scale the maximal voluntary drive (the central ceiling, rested and fatigued floor) by
-        ``factor`` ``(S,)`` in (0, 1]: the motor pathway's strength (a stroke weakens it)."""
-        factor = np.broadcast_to(np.asarray(factor, dtype=float), (self.n_subjects,))
-        if not np.all(np.isfinite(factor) & (factor > 0) & (factor <= 1)):
-            raise ParameterError(f"voluntary drive factor must be in (0, 1]: {factor}")
+        ``factor`` ``(S,)`` in (0, 1] and the speed of repetitive movements (tapping) by
+        ``speed``: the motor pathway's strength (a stroke weakens and slows the limb)."""
+        factor = self._fraction(factor, "voluntary drive factor")
         base = self._central
         self._driven = (
             None
             if np.all(factor == 1)
             else replace(base, rested=base.rested * factor, minimum=base.minimum * factor)
         )
+        self._speed = None if speed is None else self._fraction(speed, "movement speed factor")
+
+    def _fraction(self, x: np.ndarray, what: str) -> np.ndarray:
+        x = np.broadcast_to(np.asarray(x, dtype=float), (self.n_subjects,))
+        if not np.all(np.isfinite(x) & (x > 0) & (x <= 1)):
+            raise ParameterError(f"{what} must be in (0, 1]: {x}")
+        return x
+
+    @property
+    def tapping(self) -> tapping.TappingParameters:
+        """Finger-tapping parameters, slowed as :meth:`set_drive` says."""
+        p = tapping.TappingParameters.from_values(self.values)
+        return p if self._speed is None else tapping.slowed(p, self._speed)
 
     @cached_property
     def energetics(self) -> energetics.EnergeticsParameters:

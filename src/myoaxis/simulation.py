@@ -879,14 +879,17 @@ def _run_session(run: _Run, block: Block, ids: _StepIds) -> None:
 def _sync_strength(run: _Run) -> None:
     """Every muscle group's maximal force follows the slow layer: its training adaptation
     (``strength_factor_<group>``, which includes ageing) or, untrained, the ageing drift; the
-    maximal voluntary drive follows the strength of the motor pathway (1 unless a stroke
-    weakened it, :func:`~myoaxis.physiology.brain.motor_learning.drive_ceiling_factor`)."""
+    maximal voluntary drive and the speed of repetitive movements follow the strength of the
+    motor pathway (1 unless a stroke weakened it, see
+    :mod:`myoaxis.physiology.brain.motor_learning`)."""
     for group in muscle_names():
         trained = adaptation.state_names(group)["strength"]
         run.body.set_strength(group, run.slow.value(trained if run.slow.has(trained) else STRENGTH))
     p = motor_learning.MotorLearningParameters.from_values(run.body.values)
     w = np.minimum(run.slow.value(motor_learning.STRENGTH), 1.0)
-    run.body.set_drive(motor_learning.drive_ceiling_factor(w, p))
+    run.body.set_drive(
+        motor_learning.drive_ceiling_factor(w, p), motor_learning.movement_speed_factor(w, p)
+    )
 
 
 def _sets_complete(run: _Run, records: list[dict]) -> np.ndarray:
@@ -1113,7 +1116,7 @@ def _run_tap(run: _Run, step: Tap, step_id: str) -> None:
     achieved rate (Hz) and, for a maximal bout, the final-to-initial rate ratio; outputs tap
     times and the rate per ``tapping.rate_window``. A paced rate above a subject's maximal
     rate is a scenario error. The finger muscles' mass is too small to feed the slow layer."""
-    p = tapping.TappingParameters.from_values(run.body.values)
+    p = run.body.tapping
     where = f"step '{step}'"
     if step.rate_hz is None:
         bout = tapping.maximal_bout(step.seconds, p, where=where)
@@ -1146,7 +1149,7 @@ def _run_tap(run: _Run, step: Tap, step_id: str) -> None:
 def _assess_tapping(run: _Run, step: Assess, step_id: str) -> None:
     """One trial of the finger tapping test: taps per second in ``tapping.test_duration``."""
     duration = _param(run, "tapping.test_duration", "s")
-    p = tapping.TappingParameters.from_values(run.body.values)
+    p = run.body.tapping
     bout = _tapping(run, tapping.maximal_bout(duration, p, where=f"step '{step}'"))
     taps = bout.n_taps
     run.slow.advance(duration)

@@ -178,7 +178,7 @@ def fnirs_session(
     the motor cortex's reserve at the start (full by default).
     """
     design = BlockDesign.from_values(body.values)
-    tap = tapping.TappingParameters.from_values(body.values)
+    tap = body.tapping
     cortex = mc.MotorCortexParameters.from_values(body.values)
     montage = optics.montage_from_parameters(body.params[0])
     dt = 1.0 / float(body.values("fnirs.optics.sampling_frequency", "Hz")[0])

@@ -32,7 +32,7 @@ form with the Lambert W function.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.special import lambertw
@@ -84,6 +84,21 @@ class TappingParameters:
             decline_floor=floor,
             decline_time=(t_ref - onset) / np.log((1.0 - floor) / (r_ref - floor)),
         )
+
+
+def slowed(p: TappingParameters, speed: np.ndarray) -> TappingParameters:
+    """``p`` with the half-cycle's movement and switching times divided by ``speed`` ``(S,)``
+    in (0, 1], so that the maximal rate is ``speed`` times as high: the slowness of a limb
+    whose motor pathway is weakened (a stroke;
+    :func:`~myoaxis.physiology.brain.motor_learning.movement_speed_factor`)."""
+    return replace(
+        p,
+        flexor_activation=p.flexor_activation / speed,
+        flexor_deactivation=p.flexor_deactivation / speed,
+        extensor_activation=p.extensor_activation / speed,
+        extensor_deactivation=p.extensor_deactivation / speed,
+        movement_time=p.movement_time / speed,
+    )
 
 
 def maximal_rate(p: TappingParameters) -> np.ndarray:
