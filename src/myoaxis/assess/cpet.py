@@ -44,6 +44,7 @@ from __future__ import annotations
 import numpy as np
 
 from myoaxis.core.errors import ParameterError, ScenarioError
+from myoaxis.core.parameters import subject_values
 from myoaxis.core.rng import standard_normal
 
 VO2MAX = "vo2max"
@@ -61,32 +62,21 @@ MEASURES = {  # name -> unit
 
 def _scalar(params, name: str, unit: str) -> float:
     """One value of ``name`` in ``unit`` from a Body (equal for all subjects) or ParameterSet."""
-    if hasattr(params, "values") and hasattr(params, "n_subjects"):
-        v = np.asarray(params.values(name, unit), dtype=float)
-        if v.size == 0 or not np.all(v == v[0]):
-            raise ScenarioError(
-                f"cpet: {name!r} must be the same for every subject of a batch (one ramp), "
-                f"got {v!r}"
-            )
-        return float(v[0])
-    if hasattr(params, "value_in"):
-        return float(params.value_in(name, unit))
-    raise ParameterError(
-        f"cpet: params must be a Body or a ParameterSet, got {type(params).__name__}"
-    )
+    v = subject_values(params, name, unit, "cpet")
+    if v.size == 0 or not np.all(v == v[0]):
+        raise ScenarioError(
+            f"cpet: {name!r} must be the same for every subject of a batch (one ramp), got {v!r}"
+        )
+    return float(v[0])
 
 
 def _per_subject(params, name: str, unit: str, n: int) -> np.ndarray:
-    if hasattr(params, "values") and hasattr(params, "n_subjects"):
-        v = np.asarray(params.values(name, unit), dtype=float)
-        if v.shape != (n,):
-            raise ScenarioError(f"cpet: {params.n_subjects} subjects for model values of {n}")
-        return v
-    if hasattr(params, "value_in"):
-        return np.full(n, float(params.value_in(name, unit)))
-    raise ParameterError(
-        f"cpet: params must be a Body or a ParameterSet, got {type(params).__name__}"
-    )
+    v = subject_values(params, name, unit, "cpet")
+    if v.size == 1:
+        return np.full(n, v[0])
+    if v.shape != (n,):
+        raise ScenarioError(f"cpet: {v.size} subjects for model values of {n}")
+    return v
 
 
 def cpet_protocol(params) -> list[tuple[float, float]]:

@@ -196,3 +196,16 @@ def _converted(p: Parameter, unit: str, where: str) -> Parameter:
         ) from None
     value = tuple(v * factor for v in p.value) if isinstance(p.value, tuple) else p.value * factor
     return replace(p, value=value, unit=unit)
+
+
+def subject_values(source: object, name: str, unit: str, where: str) -> np.ndarray:
+    """Values of ``name`` in ``unit`` per subject: ``(S,)`` from a
+    :class:`~myoaxis.body.Body`, ``(1,)`` from a :class:`ParameterSet` (the one subject it
+    describes). ``where`` names the caller in errors."""
+    if isinstance(source, ParameterSet):
+        return np.atleast_1d(np.asarray(source.value_in(name, unit), dtype=float))
+    if hasattr(source, "n_subjects") and callable(getattr(source, "values", None)):
+        return np.asarray(source.values(name, unit), dtype=float)
+    raise ParameterError(
+        f"{where}: expected a Body or a ParameterSet holding {name!r}, got {type(source).__name__}"
+    )

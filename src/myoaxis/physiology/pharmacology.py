@@ -31,15 +31,16 @@ tolerance, drug interactions, toxicity, renal or hepatic impairment.
 from __future__ import annotations
 
 import math
-import tomllib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 
 import numpy as np
 
 from myoaxis.core.equations import Assignment, Component, State
 from myoaxis.core.errors import ScenarioError, unknown_name
+from myoaxis.core.parameters import ParameterSet
 
 EFFECTS = ("analgesic", "anti_inflammatory", "insulin_sensitiser")
 OUTPUTS = {e: f"{e}_effect" for e in EFFECTS}  # shared names read by pain, inflammation, glucose
@@ -56,36 +57,15 @@ def _prefix(drug: str) -> str:
 @cache
 def _catalogue() -> dict[str, tuple[str, ...]]:
     """Shipped drugs and the effects each has, from ``data/model/pharmacology.toml``."""
-    path = files("myoaxis") / "data" / "model" / "pharmacology.toml"
-    table = tomllib.loads(path.read_text(encoding="utf-8"))["pharmacology"]
-    return {
-        drug: tuple(e for e in EFFECTS if f"{e}_max" in leaves)
-        for drug, leaves in sorted(table.items())
-    }
+    path = Path(str(files("myoaxis") / "data" / "model" / "pharmacology.toml"))
+    leaves = [name.split(".")[1:] for name in ParameterSet.from_toml(path)]
+    drugs = sorted({drug for drug, *_ in leaves})
+    return {d: tuple(e for e in EFFECTS if [d, f"{e}_max"] in leaves) for d in drugs}
 
 
-def drug_names(params_or_values: object = None) -> tuple[str, ...]:
-    """Names of the drugs defined in a parameter set (a ``ParameterSet``, a mapping or any
-    iterable of parameter names, a :class:`~myoaxis.body.Body`) or, for ``None`` or
-    ``Body.values``, those shipped in ``data/model/pharmacology.toml``."""
-    source = params_or_values
-    if source is None or callable(source):
-        return tuple(_catalogue())
-    if hasattr(source, "n_subjects"):  # a Body: its first subject's parameter set
-        source = source.params[0]
-    names = source.keys() if isinstance(source, Mapping) else source
-    return tuple(
-        sorted(
-            {
-                n.split(".")[1]
-                for n in names
-                if isinstance(n, str)
-                and n.startswith("pharmacology.")
-                and n.endswith(".bioavailability")
-                and n.count(".") == 2
-            }
-        )
-    )
+def drug_names() -> tuple[str, ...]:
+    """Names of the shipped drugs (``data/model/pharmacology.toml``)."""
+    return tuple(_catalogue())
 
 
 def _known(drug: str) -> str:

@@ -84,6 +84,7 @@ import numpy as np
 
 from myoaxis.core.equations import Assignment, Component, Input, State
 from myoaxis.core.errors import ParameterError, ScenarioError
+from myoaxis.core.parameters import subject_values
 from myoaxis.core.rng import standard_normal
 from myoaxis.physiology.ports import ACTIVE_MASS, EXERCISE_INTENSITY
 
@@ -243,15 +244,7 @@ COMPONENTS = (AUTONOMIC,)
 def _day_cv(params) -> np.ndarray:
     """The day-to-day coefficient of variation of LnRMSSD from a Body (one per subject) or a
     ParameterSet."""
-    if hasattr(params, "values") and hasattr(params, "n_subjects"):
-        cv = np.asarray(params.values(DAY_CV, "dimensionless"), dtype=float)
-    elif hasattr(params, "value_in"):
-        cv = np.asarray(params.value_in(DAY_CV, "dimensionless"), dtype=float)
-    else:
-        raise ParameterError(
-            f"measure_rmssd: params must be a Body or a ParameterSet holding {DAY_CV!r}, "
-            f"got {type(params).__name__}"
-        )
+    cv = subject_values(params, DAY_CV, "dimensionless", "measure_rmssd")
     if not np.all(np.isfinite(cv)) or np.any(cv < 0) or np.any(cv >= 1):
         raise ParameterError(f"{DAY_CV}: expected a fraction in [0, 1), got {cv!r}")
     return cv
