@@ -225,7 +225,7 @@ class Body:
         """Central-fatigue parameters, the rested ceiling scaled as :meth:`set_drive` says."""
         return self._driven if self._driven is not None else self._central
 
-    def set_drive(self, factor: np.ndarray, speed: np.ndarray | None = None) -> None:
+    def set_drive(self, factor: np.ndarray, speed: np.ndarray) -> None:
         """Scale the maximal voluntary drive (the central ceiling, rested and fatigued floor) by
         ``factor`` ``(S,)`` in (0, 1] and the speed of repetitive movements (tapping) by
         ``speed``: the motor pathway's strength (a stroke weakens and slows the limb)."""
@@ -236,7 +236,7 @@ class Body:
             if np.all(factor == 1)
             else replace(base, rested=base.rested * factor, minimum=base.minimum * factor)
         )
-        self._speed = None if speed is None else self._fraction(speed, "movement speed factor")
+        self._speed = self._fraction(speed, "movement speed factor")
 
     def _fraction(self, x: np.ndarray, what: str) -> np.ndarray:
         x = np.broadcast_to(np.asarray(x, dtype=float), (self.n_subjects,))
@@ -248,7 +248,9 @@ class Body:
     def tapping(self) -> tapping.TappingParameters:
         """Finger-tapping parameters, slowed as :meth:`set_drive` says."""
         p = tapping.TappingParameters.from_values(self.values)
-        return p if self._speed is None else tapping.slowed(p, self._speed)
+        return (
+            p if self._speed is None or np.all(self._speed == 1) else tapping.slowed(p, self._speed)
+        )
 
     @cached_property
     def energetics(self) -> energetics.EnergeticsParameters:

@@ -61,6 +61,8 @@ from dataclasses import dataclass
 from myoaxis.core.errors import ProtocolError, suggest
 from myoaxis.core.units import parse_quantity
 from myoaxis.muscles import FINGERS, JOINTS, muscle_names
+from myoaxis.physiology.brain.motor_learning import movements
+from myoaxis.physiology.pharmacology import drug_names
 from myoaxis.protocol.steps import (
     MVC,
     YEAR,
@@ -462,8 +464,6 @@ def _stimulate(c: _Cursor) -> Step:
 
 
 def _dose(c: _Cursor) -> Step:
-    from myoaxis.physiology.pharmacology import drug_names
-
     drug = c.name("drug", drug_names())
     _, pos = c.peek()
     amount = c.number("an amount")
@@ -480,8 +480,6 @@ def _dose(c: _Cursor) -> Step:
 
 def _practice(kind: type[Practice]) -> Callable[[_Cursor], Step]:
     def parse(c: _Cursor) -> Step:
-        from myoaxis.physiology.brain.motor_learning import movements
-
         movement = c.name("movement", movements())
         c.word("for")
         return kind(movement, _at_most(c, MAX_PRACTICE_S, "8 h"))
