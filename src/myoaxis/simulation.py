@@ -74,7 +74,7 @@ from myoaxis.protocol import (
     Tap,
     Walk,
 )
-from myoaxis.protocol.schedule import WEEK, Block
+from myoaxis.protocol.schedule import DAY, WEEK, Block
 from myoaxis.protocol.steps import YEAR
 from myoaxis.results import Results, records_dataset
 from myoaxis.scenario import Scenario
@@ -937,7 +937,7 @@ def _run_stimulate(run: _Run, step: Stimulate, _step_id: str) -> None:
 def _run_dose(run: _Run, step: Dose, _step_id: str) -> None:
     """An oral dose into the drug's gut compartment, refused above the drug's maximal daily
     dose counting the doses of the last 24 h."""
-    taken = sum(mg for t, drug, mg in run.doses if drug == step.drug and t > run.t - 86400.0)
+    taken = sum(mg for t, drug, mg in run.doses if drug == step.drug and t > run.t - DAY)
     try:
         pharmacology.check_dose(step.drug, step.mg, taken, run.body.values)
     except ScenarioError as exc:
@@ -1420,14 +1420,13 @@ def _assess_readiness(run: _Run, step: Assess, step_id: str) -> None:
     kg = _grip_kg(run, step_id)
     n = run.body.n_subjects
     hrv = [r for r in run.assessments if r["test"] == "hrv"]
-    week = 7 * 86400.0
     window, base, sd = np.full((n, 7), np.nan), np.full(n, np.nan), np.full(n, np.nan)
     for s in range(n):
         mine = [r for r in hrv if r["subject"] == s]
-        recent = [r["value"] for r in mine if r["time_s"] > run.t - week][-7:]
+        recent = [r["value"] for r in mine if r["time_s"] > run.t - WEEK][-7:]
         window[s, : len(recent)] = recent
         first = (
-            [r["value"] for r in mine if r["time_s"] <= mine[0]["time_s"] + week] if mine else []
+            [r["value"] for r in mine if r["time_s"] <= mine[0]["time_s"] + WEEK] if mine else []
         )
         if len(first) >= 2:
             base[s], sd[s] = np.mean(first), np.std(first, ddof=1)
