@@ -42,8 +42,8 @@ def test_condition_loads_with_known_sources(name):
     assert c.parameters
     for key in c.sources:
         assert key in known
-    for s in c.scales.values():
-        assert s.factor > 0
+    for s in c.changes.values():
+        assert s.amount > 0
         assert all(k in known for k in source_keys(s.source))
     for p in c.values:
         assert all(k in known for k in source_keys(c.values[p].source))
@@ -110,8 +110,8 @@ def test_comorbidities_combine_multiplicatively():
     assert both == pytest.approx(t2d * ckd)
     vo2 = "energetics.vo2max_per_kg"
     assert _value(("type2_diabetes", "ckd"), vo2) < _value(("ckd",), vo2)
-    # the same absolute inflammation level in both is not a contradiction
-    assert _value(("type2_diabetes", "ckd"), "inflammation.condition_level") == 1.0
+    # two sources of chronic inflammation add up
+    assert _value(("type2_diabetes", "ckd"), "inflammation.condition_level") == 2.0
     knee = "muscle.knee_extensors.max_isometric_force"
     combined = _value(("ckd", "knee_osteoarthritis"), knee)
     alone = [_value((c,), knee) for c in ("ckd", "knee_osteoarthritis")]

@@ -43,12 +43,13 @@ def test_every_shipped_condition_reads_and_changes_known_parameters_with_known_s
     for name in condition_names():
         c = condition(name)
         assert c.parameters, name
-        assert c.parameters <= set(base), name
+        assert set(c.values) <= set(base), name
         for key in c.sources:
             assert key in known, (name, key)
         for p in c.values.params.values():
             assert all(k in known for k in source_keys(p.source)), (name, p.name)
-        for s in c.scales.values():
+        for s in c.changes.values():
+            assert s.targets(base, name), (name, s.name)
             assert all(k in known for k in source_keys(s.source)), (name, s.name)
 
 
@@ -62,6 +63,40 @@ def test_scales_of_two_conditions_multiply_and_values_replace(tmp_path):
     assert "gentile2019" in both["symptoms.fatigue"].source
     replaced_then_scaled = apply_conditions(base, [a, c])
     assert replaced_then_scaled.value("symptoms.fatigue") == pytest.approx(0.45)
+
+
+ADD = (
+    '[symptoms]\nfatigue = {{ add = {x}, unit = "percent", description = "d", '
+    'source = "gentile2019" }}\n'
+)
+
+
+def test_additions_sum_before_scales_and_convert_to_the_parameters_unit(tmp_path):
+    a = read_condition(_write(tmp_path, "a", ADD.format(x=10)))  # +0.1 (percent -> 1)
+    b = read_condition(_write(tmp_path, "b", ADD.format(x=20)))
+    s = read_condition(_write(tmp_path, "s", SCALE.format(x=0.5)))
+    base = base_parameters()
+    combined = apply_conditions(base, [s, a, b])
+    expected = (base.value("symptoms.fatigue") + 0.3) * 0.5
+    assert combined.value("symptoms.fatigue") == pytest.approx(expected)
+
+
+def test_a_pattern_changes_every_matching_parameter_and_must_match_one(tmp_path):
+    leaf = '{ scale = 0.5, description = "d", source = "gentile2019" }'
+    overlay = f'[muscle."*"]\nmax_isometric_force = {leaf}\n'
+    every = read_condition(_write(tmp_path, "every", overlay))
+    base = base_parameters()
+    out = apply_conditions(base, [every])
+    forces = [n for n in base if n.startswith("muscle.") and n.endswith(".max_isometric_force")]
+    assert len(forces) > 3
+    for n in forces:
+        assert out.value(n) == pytest.approx(0.5 * base.value(n))
+    none = read_condition(_write(tmp_path, "none", f'[muscle."*"]\nmax_force = {leaf}\n'))
+    with pytest.raises(ParameterError, match=r"'none'.*pattern 'muscle.\*.max_force' matches no"):
+        apply_conditions(base, [none])
+    value = '{ value = 1, unit = "N", description = "d", source = "s" }'
+    with pytest.raises(ParameterError, match="may only add or scale"):
+        read_condition(_write(tmp_path, "v", f'[muscle."*"]\nmax_isometric_force = {value}\n'))
 
 
 def test_two_different_values_for_one_parameter_are_a_contradiction(tmp_path):
@@ -97,10 +132,17 @@ def test_excludes_sex_and_age_limits_are_errors(tmp_path):
             "keys",
         ),
         ('[symptoms]\nfatigue = { scale = 1, description = "", source = "s" }\n', "non-empty"),
+        ('[symptoms]\nfatigue = { add = 1, description = "d", source = "s" }\n', "keys"),
+        (
+            '[symptoms]\nfatigue = { add = 1, unit = "zorkmid", '
+            'description = "d", source = "s" }\n',
+            "unknown unit",
+        ),
     ],
 )
 def test_a_bad_scale_leaf_names_the_file_and_parameter(tmp_path, overlay, message):
-    with pytest.raises(ParameterError, match=rf"topic.toml: 'symptoms.fatigue'.*{message}"):
+    pattern = rf"topic.toml: (parameter )?'symptoms.fatigue'.*{message}"
+    with pytest.raises(ParameterError, match=pattern):
         read_condition(_write(tmp_path, "bad", overlay))
 
 

@@ -39,7 +39,7 @@ def test_vagal_tone_factor_spreads_model_values_and_recordings_like_nunan():
 
 @pytest.mark.parametrize("name", CONDITIONS)
 def test_overlay_lowers_lnrmssd_by_a_constant_at_every_age(name):
-    scale = condition(name).scales[NORM].factor
+    scale = condition(name).changes[NORM].amount
     assert 0.9 < scale < 1
     drop = base_parameters().value(NORM) * (1 - scale)
     for age in (30.0, 50.0, 70.0):
@@ -55,8 +55,8 @@ def test_overlay_lowers_lnrmssd_by_a_constant_at_every_age(name):
 def test_comorbid_conditions_multiply_their_scales():
     expected = base_parameters().value(NORM)
     for name in CONDITIONS:
-        scales = condition(name).scales
-        expected *= scales[NORM].factor if NORM in scales else 1.0
+        scales = condition(name).changes
+        expected *= scales[NORM].amount if NORM in scales else 1.0
     both = subject_parameters("healthy_adult", "female", 45.0, CONDITIONS)
     assert both.value(NORM) == pytest.approx(expected)
 
