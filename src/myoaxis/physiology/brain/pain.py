@@ -64,11 +64,16 @@ sessions and decays over weeks:
 
 Descending inhibition (assignment ``descending_inhibition``) is the tonic capacity raised by
 training, plus EIH, plus neuromodulation (input ``neuromodulation_inhibition``):
-:math:`D = D_0(1 + X) + H + D_{nm}`. The ongoing nociceptive drive of a condition,
-:math:`q = q_w + q_b + q_k + q_i\,\iota` (widespread, lumbar and knee drives, which add so
-that comorbid conditions combine; ``inflammation`` :math:`\iota`), and a central
-(nociplastic) drive :math:`N_c` set the sensitisation drive
-:math:`N = N_c + q`; central sensitisation :math:`G`
+:math:`D = D_0(1 + X) + H + D_{nm}`. A condition brings ongoing nociceptive drives from its
+sites, :math:`q_w, q_b, q_k` (widespread, lumbar, knee), which systemic inflammation
+:math:`\iota` (``inflammation``) amplifies by :math:`1 + q_i\iota` (peripheral
+sensitisation). Every site, a central (nociplastic) drive :math:`N_c` and inflammation itself
+feed the sensitisation drive
+
+.. math:: N = N_c + (1 + q_i\iota)(q_w + q_b + q_k) + \nu\,\iota,
+
+so comorbid conditions sensitise more, and inflammation alone sensitises a little (lower
+thresholds) without causing ongoing pain. Central sensitisation :math:`G`
 (``central_sensitisation``) follows the design form of the science note,
 
 .. math:: \dot G = \frac{\sigma N (G_{max} - G) - D (G - 1)}{\tau_G},
@@ -76,14 +81,16 @@ that comorbid conditions combine; ``inflammation`` :math:`\iota`), and a central
 driven up by nociceptive input and inflammation and down by descending inhibition
 (:math:`G \ge 1`; a unique steady state, so chronification is represented by the condition's
 drive rather than by bistability). Ongoing clinical pain (``pain_intensity``, NRS 0-10) is the
-NRS map of :math:`T_o = G q/(1 + D)` (no tactile input), times :math:`1 - A` with the input
-``analgesic_effect`` :math:`A`. The resting PPT at the lumbar paraspinal muscles
+NRS map of :math:`T_o = G q/(1 + D)` of the worst site, :math:`q = (1 + q_i\iota)
+\max(q_w, q_b, q_k)` (a patient rates the main complaint; a second painful site raises it
+through the sensitisation it drives), without tactile input, times :math:`1 - A` with the
+input ``analgesic_effect`` :math:`A`. The resting PPT at the lumbar paraspinal muscles
 (``pain_threshold``, kPa) is the algometry threshold above with :math:`W = 0`.
 
 The initial values are the resting steady state: :math:`H = X = 0`, :math:`D = D_0` and
 :math:`G^* = (\sigma N_0 G_{max} + D_0)/(\sigma N_0 + D_0)` with the resting drive
-:math:`N_0 = N_c + q_w + q_b + q_i\,\iota_0` (:math:`\iota_0` = ``inflammation.condition_level``,
-the inflammation model's resting value).
+:math:`N_0`, :math:`N` at :math:`\iota_0` = ``inflammation.condition_level`` (the inflammation
+model's resting value).
 
 **Back-pain disability** (``back_disability``, 0-100, emulating the Oswestry Disability Index,
 ODI 2.1: ten items scored 0-5, summed and doubled; Fairbank & Pynsent 2000) is driven by the
@@ -93,9 +100,9 @@ back-attributable part of ongoing pain and by trunk-extensor weakness,
     B = \min\bigl(w_p\,\mathrm{NRS}_b + w_s\,(1 - s_0 f_s)_+,\ 100\bigr),
 
 with the back pain :math:`\mathrm{NRS}_b` (``back_pain_intensity``): the NRS map, times
-:math:`1 - A`, of :math:`G (q_w + q_b)/(1 + D)`, the pain the lumbar and widespread drives
-would cause alone with the current sensitisation and inhibition (knee and inflammatory pain do
-not count towards a back-specific score, but the sensitisation they drive does), the
+:math:`1 - A`, of :math:`G (1 + q_i\iota)\max(q_w, q_b)/(1 + D)`, the pain the lumbar and
+widespread drives would cause alone with the current sensitisation and inhibition (knee pain
+does not count towards a back-specific score, but the sensitisation it drives does), the
 condition's trunk-extensor strength relative to the norm :math:`s_0`
 (``pain.disability.trunk_strength``) and the trunk-extensor strength factor relative to the
 scenario start :math:`f_s` (input ``strength_factor_trunk_extensors`` of the muscle-adaptation
@@ -330,11 +337,30 @@ def threshold_expression(g: str, d: str) -> str:
     return f"{ALG}pressure_scale * ({nc} * {u}) ** (1 / {ALG}exponent)"
 
 
-def _resting_drive() -> str:
+SITES = (f"{P}ongoing.widespread_drive", f"{P}ongoing.back_drive", f"{P}ongoing.knee_drive")
+
+
+def _site_drives(combine: str, inflammation: str, sites: tuple[str, ...] = SITES) -> str:
+    r"""The ongoing drive of ``sites``, summed (``+``) or the worst one (``max``), amplified by
+    ``inflammation``: :math:`(1 + q_i\,\iota)` times the combination."""
+    combined = " + ".join(sites)
+    if combine == "max":
+        combined = sites[0]
+        for site in sites[1:]:
+            combined = f"max({combined}, {site})"
+    return f"(1 + {P}ongoing.inflammation_gain * {inflammation}) * ({combined})"
+
+
+def _sensitisation_drive(inflammation: str) -> str:
+    r""":math:`N = N_c + (1 + q_i\iota)\sum_s q_s + \nu\iota`."""
     return (
-        f"({P}sensitisation.central_drive + {P}ongoing.widespread_drive + {P}ongoing.back_drive"
-        f" + {P}ongoing.knee_drive + {P}ongoing.inflammation_gain * inflammation.condition_level)"
+        f"({P}sensitisation.central_drive + {_site_drives('+', inflammation)}"
+        f" + {P}sensitisation.inflammation_drive * {inflammation})"
     )
+
+
+def _resting_drive() -> str:
+    return _sensitisation_drive("inflammation.condition_level")
 
 
 def _clinical_pain(drive: str) -> str:
@@ -387,6 +413,7 @@ PAIN = Component(
         f"{P}sensitisation.maximum": "dimensionless",
         f"{P}sensitisation.time": "s",
         f"{P}sensitisation.central_drive": "dimensionless",
+        f"{P}sensitisation.inflammation_drive": "dimensionless",
         f"{P}ongoing.widespread_drive": "dimensionless",
         f"{P}ongoing.back_drive": "dimensionless",
         f"{P}ongoing.knee_drive": "dimensionless",
@@ -439,16 +466,16 @@ PAIN = Component(
         Assignment(
             ONGOING,
             "dimensionless",
-            "ongoing nociceptive drive of a condition (widespread, lumbar and knee), raised by "
-            "inflammation",
-            f"{P}ongoing.widespread_drive + {P}ongoing.back_drive + {P}ongoing.knee_drive"
-            f" + {P}ongoing.inflammation_gain * inflammation",
+            "ongoing nociceptive drive of the worst painful site (widespread, lumbar or knee), "
+            "amplified by inflammation",
+            _site_drives("max", "inflammation"),
         ),
         Assignment(
             DRIVE,
             "dimensionless",
-            "drive of central sensitisation: central (nociplastic) plus ongoing nociceptive",
-            f"{P}sensitisation.central_drive + {ONGOING}",
+            "drive of central sensitisation: central (nociplastic), every site's ongoing "
+            "nociceptive drive and systemic inflammation",
+            _sensitisation_drive("inflammation"),
         ),
         Assignment(
             INTENSITY,
@@ -461,7 +488,7 @@ PAIN = Component(
             "dimensionless",
             "ongoing back pain, 0-10 NRS: the pain of the lumbar and widespread drives alone, "
             "with the current sensitisation and inhibition",
-            _clinical_pain(f"({P}ongoing.widespread_drive + {P}ongoing.back_drive)"),
+            _clinical_pain(_site_drives("max", "inflammation", SITES[:2])),
         ),
         Assignment(
             THRESHOLD,
