@@ -22,11 +22,12 @@ Workloads invert the ACSM leg-cycle equation (Bushman 2020),
 
 .. math:: \dot V_{O_2} = \frac{a\,W}{M} + b \;\Rightarrow\; W = \frac{(\dot V_{O_2} - b)\,M}{a}
 
-(:math:`a` = 10.8 mL/min/W, :math:`b` = 7 mL/kg/min, :math:`M` body mass), a steady-state
-relation: a ramp's peak work rate is somewhat higher because VO2 lags the ramp (not modelled).
-Because of the intercept, relative changes of work exceed those of VO2; Keller et al. 2014's
-day-2 fall of work at VT (21.3 %) is larger than that of VO2 at VT (15.8 %) as here, but their
-work at peak fell less (12.5 %) than VO2peak (13.8 %), which this relation cannot give.
+(:math:`a` = 10.8 mL/min/W, :math:`M` body mass) with the intercept :math:`b` = 3.5 mL/kg/min,
+resting VO2 only: the ACSM steady-state intercept (7, with unloaded cycling) makes the day-2
+falls of work in ME/CFS 1.6 times Keller et al. 2014's, as VO2 lags a ramp (not modelled
+otherwise). Because of the intercept, relative changes of work exceed those of VO2; Keller's
+fall of work at VT (21.3 %) is larger than that of VO2 at VT (15.8 %) as here, but their work
+at peak fell less (12.5 %) than VO2peak (13.8 %), which this relation cannot give.
 
 With a random generator, each VO2 measure gets a multiplicative normal test-retest error with
 the within-subject coefficients of variation of Decato et al. 2018 (peak VO2 4.9 %, VO2 at the
