@@ -135,7 +135,8 @@ def test_roadrunner_replays_stroke_practice(tmp_path):
 def test_weakness_and_slowness_factors():
     p = params(2)
     w = np.array([1.0, 0.486])
-    assert ml.drive_ceiling_factor(w, p) == pytest.approx([1.0, 0.486])
+    assert ml.drive_ceiling_factor(w, p) == pytest.approx(w**p.strength_exponent)
+    assert ml.drive_ceiling_factor(w, p)[1] > 0.486  # force saturates in the ceiling
     assert ml.movement_speed_factor(w, p) == pytest.approx([1.0, 0.414], abs=0.002)
     assert np.all(ml.movement_speed_factor(w, p) <= ml.drive_ceiling_factor(w, p))
     with pytest.raises(ParameterError):

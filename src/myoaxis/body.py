@@ -64,6 +64,7 @@ class Body:
         self._values: dict[tuple[str, str | None], np.ndarray] = {}
         self._driven: central_fatigue.CentralParameters | None = None  # see set_drive
         self._speed: np.ndarray | None = None  # see set_drive
+        self._limb: frozenset[str] = frozenset()  # see set_drive
 
     @property
     def n_subjects(self) -> int:
@@ -211,7 +212,8 @@ class Body:
         )
 
     @cached_property
-    def _central(self) -> central_fatigue.CentralParameters:
+    def central(self) -> central_fatigue.CentralParameters:
+        """Central-fatigue parameters of an intact motor pathway."""
         v = self.values
         return central_fatigue.CentralParameters(
             rested=v("central.rested_ceiling"),
@@ -220,22 +222,24 @@ class Body:
             recovery_rate=v("central.recovery_rate", "1/s"),
         )
 
-    @property
-    def central(self) -> central_fatigue.CentralParameters:
-        """Central-fatigue parameters, the rested ceiling scaled as :meth:`set_drive` says."""
-        return self._driven if self._driven is not None else self._central
+    def central_for(self, group: str) -> central_fatigue.CentralParameters:
+        """Central-fatigue parameters of muscle ``group``: the rested ceiling and fatigued
+        floor scaled as :meth:`set_drive` says if the group belongs to the driven limb."""
+        return self._driven if self._driven is not None and group in self._limb else self.central
 
-    def set_drive(self, factor: np.ndarray, speed: np.ndarray) -> None:
-        """Scale the maximal voluntary drive (the central ceiling, rested and fatigued floor) by
-        ``factor`` ``(S,)`` in (0, 1] and the speed of repetitive movements (tapping) by
-        ``speed``: the motor pathway's strength (a stroke weakens and slows the limb)."""
+    def set_drive(self, factor: np.ndarray, speed: np.ndarray, groups: tuple[str, ...]) -> None:
+        """Scale the maximal voluntary drive (the central ceiling, rested and fatigued floor) of
+        the muscle ``groups`` of one limb by ``factor`` ``(S,)`` in (0, 1] and the speed of its
+        repetitive movements (tapping) by ``speed``: the motor pathway's strength (a stroke
+        weakens and slows the affected limb)."""
         factor = self._fraction(factor, "voluntary drive factor")
-        base = self._central
+        base = self.central
         self._driven = (
             None
             if np.all(factor == 1)
             else replace(base, rested=base.rested * factor, minimum=base.minimum * factor)
         )
+        self._limb = frozenset(groups)
         self._speed = self._fraction(speed, "movement speed factor")
 
     def _fraction(self, x: np.ndarray, what: str) -> np.ndarray:

@@ -272,7 +272,7 @@ def isometric(
         fiber, head_force = mtu.step(m.mtu, m.test_length, a[:, None], fiber, h)
         force = head_force.sum(axis=1)
         force_norm = force / m.max_force
-        state.ceiling = central_fatigue.step(state.ceiling, u, body.central, h)
+        state.ceiling = central_fatigue.step(state.ceiling, u, body.central_for(state.name), h)
         energy.add(a)
         if (k + 1) % stride == 0:
             energy.flush(u, h)
@@ -359,7 +359,7 @@ def quasi_static(
             u, force, share = motor_pool.quasi_static_step(
                 m.pool, goal, state.ceiling, state.fatigue, fast, h
             )
-            state.ceiling = central_fatigue.step(state.ceiling, u, body.central, h)
+            state.ceiling = central_fatigue.step(state.ceiling, u, body.central_for(state.name), h)
             mean_force += force / k
             mean_share += share / k
             if failure is not None:
@@ -611,7 +611,7 @@ class _Elbow:
             )
             self.ia[i] = self._ia(self.spindles[i])
             torque += sign * (m.moment_arm * force).sum(axis=1)
-            st.ceiling = central_fatigue.step(st.ceiling, u, self.body.central, h)
+            st.ceiling = central_fatigue.step(st.ceiling, u, self.body.central_for(st.name), h)
             excitations.append(u)
             acts.append(a)
         self.theta, self.omega = elbow.step(

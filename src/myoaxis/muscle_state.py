@@ -34,7 +34,7 @@ class MuscleState:
         return cls(
             name,
             motor_pool.FatigueState.rested(pool),
-            body.central.rested.copy(),
+            body.central_for(name).rested.copy(),
             energetics.resting_state(body.energetics),
             time,
         )
@@ -44,7 +44,7 @@ class MuscleState:
         gap = time - self.time
         if gap > 0:
             self.fatigue = motor_pool.recover(self.fatigue, body.muscle(self.name).pool, gap)
-            self.ceiling = central_fatigue.recover(self.ceiling, body.central, gap)
+            self.ceiling = central_fatigue.recover(self.ceiling, body.central_for(self.name), gap)
             mass = body.muscle(self.name).mass
             self.energy = energetics.recover(self.energy, body.energetics, gap, mass)
         self.time = max(self.time, time)

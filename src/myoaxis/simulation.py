@@ -879,8 +879,8 @@ def _run_session(run: _Run, block: Block, ids: _StepIds) -> None:
 def _sync_strength(run: _Run) -> None:
     """Every muscle group's maximal force follows the slow layer: its training adaptation
     (``strength_factor_<group>``, which includes ageing) or, untrained, the ageing drift; the
-    maximal voluntary drive and the speed of repetitive movements follow the strength of the
-    motor pathway (1 unless a stroke weakened it, see
+    maximal voluntary drive of the limb's groups and the speed of its repetitive movements
+    follow the strength of the motor pathway (1 unless a stroke weakened it, see
     :mod:`myoaxis.physiology.brain.motor_learning`)."""
     for group in muscle_names():
         trained = adaptation.state_names(group)["strength"]
@@ -888,7 +888,9 @@ def _sync_strength(run: _Run) -> None:
     p = motor_learning.MotorLearningParameters.from_values(run.body.values)
     w = np.minimum(run.slow.value(motor_learning.STRENGTH), 1.0)
     run.body.set_drive(
-        motor_learning.drive_ceiling_factor(w, p), motor_learning.movement_speed_factor(w, p)
+        motor_learning.drive_ceiling_factor(w, p),
+        motor_learning.movement_speed_factor(w, p),
+        motor_learning.LIMB,
     )
 
 
