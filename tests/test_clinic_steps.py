@@ -101,6 +101,34 @@ def test_the_daily_maximum_of_a_drug_stops_the_run_at_the_dose_that_exceeds_it()
         run(steps)
 
 
+def test_doses_closer_than_the_minimum_interval_are_refused():
+    steps = ["Dose paracetamol 1 g", "Rest for 1 h", "Dose paracetamol 1 g"]
+    with pytest.raises(ScenarioError, match=r"at 1 h.*1 h after the previous dose.*4 h"):
+        run(steps)
+
+
+def test_sessions_close_together_count_as_one_for_the_safety_limits():
+    three = ["Stimulate motor_cortex with tDCS at 4 mA for 30 min", "Rest for 10 min"] * 3
+    with pytest.raises(ScenarioError, match=r"1 session\(s\) of tDCS before it.*3 h.*limit"):
+        run(three)
+    apart = ["Stimulate motor_cortex with tDCS at 2 mA for 20 min", "Rest for 4 h"] * 2
+    run(apart)  # two sessions a day, 4 h apart: each within the limits
+
+
+def test_ckd_limits_metformin_and_slows_its_elimination():
+    steps = ["Dose metformin 500 mg", "Rest for 6 h", "Dose metformin 500 mg", "Rest for 6 h"]
+    run(steps, conditions=("type2_diabetes",))
+    with pytest.raises(ScenarioError, match=r"maximum daily dose of 1000 mg"):
+        run([*steps, "Dose metformin 500 mg"], conditions=("type2_diabetes", "ckd"))
+    healthy, ckd = (
+        subject_parameters("healthy_adult", "female", 60, c).value(
+            "pharmacology.metformin.half_life"
+        )
+        for c in ((), ("ckd",))
+    )
+    assert ckd == pytest.approx(2 * healthy)
+
+
 def test_an_unsafe_stimulation_is_refused_before_anything_runs():
     steps = ["Rest for 1 day", "Stimulate motor_cortex with tDCS at 2 mA for 90 min"]
     with pytest.raises(ScenarioError, match=r"clinic.toml: step 'Stimulate .* for 90 min'.*limit"):

@@ -109,6 +109,8 @@ class _Run:
     sets: list[dict] = field(default_factory=list)  # resistance sets: load vs capacity
     bouts: list[dict] = field(default_factory=list)  # aerobic bouts: intensity, duration
     doses: list[tuple[float, str, float]] = field(default_factory=list)  # (time, drug, mg)
+    # brain stimulation: (technique, end time, intensity, seconds, frequency)
+    stimulations: list[tuple] = field(default_factory=list)
 
     def muscle(self, name: str) -> MuscleState:
         """The muscle's persistent state, recovered at rest up to now."""
@@ -929,6 +931,7 @@ def _run_stimulate(run: _Run, step: Stimulate, _step_id: str) -> None:
     at rest and its after-effects enter at its end
     (:func:`~myoaxis.physiology.brain.neuromodulation.stimulation_dose`)."""
     intensity, frequency = _stimulation(run.body, step)
+    _check_session_gap(run, step, intensity, frequency)
     run.slow.advance(step.seconds, {})
     run.t += step.seconds
     dose = nm.stimulation_dose(step.technique, intensity, step.seconds, run.body.values, frequency)
@@ -936,12 +939,43 @@ def _run_stimulate(run: _Run, step: Stimulate, _step_id: str) -> None:
         run.slow.add(state, amount)
 
 
+def _check_session_gap(run: _Run, step: Stimulate, intensity: float, frequency) -> None:
+    """Sessions of one technique less than ``neuromodulation.session_gap`` apart count as one
+    session for the safety limits (at the highest intensity and frequency, their durations
+    summed); raise :class:`ScenarioError` naming the step and the time if that one exceeds them.
+    """
+    gap = float(np.min(run.body.values("neuromodulation.session_gap", "s")))
+    start, joined = run.t, [(intensity, step.seconds, frequency)]
+    for technique, end, *session in reversed(run.stimulations):
+        if technique == step.technique and start - end < gap:
+            joined.append(tuple(session))
+            start = end - session[1]
+    run.stimulations.append(
+        (step.technique, run.t + step.seconds, intensity, step.seconds, frequency)
+    )
+    if len(joined) == 1:
+        return
+    top = max(i for i, _, _ in joined)
+    fastest = None if frequency is None else max(f for _, _, f in joined)
+    total = sum(t for _, t, _ in joined)
+    try:
+        nm.check_stimulation(step.technique, top, total, fastest, run.body.values)
+    except ScenarioError as exc:
+        raise ScenarioError(
+            f"step '{step}' at {run.t / 3600:.4g} h: with the {len(joined) - 1} session(s) of "
+            f"{step.technique} before it, less than {gap / 3600:g} h apart "
+            f"(neuromodulation.session_gap), it makes one session: {exc}"
+        ) from None
+
+
 def _run_dose(run: _Run, step: Dose, _step_id: str) -> None:
     """An oral dose into the drug's gut compartment, refused above the drug's maximal daily
-    dose counting the doses of the last 24 h."""
-    taken = sum(mg for t, drug, mg in run.doses if drug == step.drug and t > run.t - DAY)
+    dose counting the doses of the last 24 h, or sooner than its minimum interval."""
+    earlier = [(t, mg) for t, drug, mg in run.doses if drug == step.drug]
+    taken = sum(mg for t, mg in earlier if t > run.t - DAY)
+    since = run.t - earlier[-1][0] if earlier else np.inf
     try:
-        pharmacology.check_dose(step.drug, step.mg, taken, run.body.values)
+        pharmacology.check_dose(step.drug, step.mg, taken, run.body.values, since)
     except ScenarioError as exc:
         raise ScenarioError(f"step '{step}' at {run.t / 3600:.4g} h: {exc}") from None
     run.doses.append((run.t, step.drug, step.mg))

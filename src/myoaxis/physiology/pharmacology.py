@@ -197,10 +197,17 @@ def dose_impulse(drug: str, amount_mg: float, params: Values) -> tuple[str, np.n
     return state_names(drug)["gut"], np.full(shape, float(amount_mg))
 
 
-def check_dose(drug: str, amount_mg: float, taken_last_24h_mg: float, params: Values) -> None:
+def check_dose(
+    drug: str,
+    amount_mg: float,
+    taken_last_24h_mg: float,
+    params: Values,
+    since_last_s: float = np.inf,
+) -> None:
     """Raise :class:`ScenarioError` for an unknown drug, a non-positive amount, or a dose above
-    the drug's maximum single dose or (with ``taken_last_24h_mg`` already taken in the last 24 h)
-    its maximum daily dose (``data/model/pharmacology.toml``)."""
+    the drug's maximum single dose, (with ``taken_last_24h_mg`` already taken in the last 24 h)
+    its maximum daily dose, or sooner than its minimum interval after the previous dose
+    (``since_last_s`` seconds ago) (``data/model/pharmacology.toml``)."""
     _known(drug)
     if not np.isfinite(amount_mg) or amount_mg <= 0:
         raise ScenarioError(f"dose of {drug}: the amount must be a positive number of mg")
@@ -215,4 +222,10 @@ def check_dose(drug: str, amount_mg: float, taken_last_24h_mg: float, params: Va
         raise ScenarioError(
             f"dose of {drug}: {amount_mg:g} mg after {taken_last_24h_mg:g} mg in the last 24 h "
             f"exceeds the maximum daily dose of {daily:g} mg (pharmacology.{drug}.max_daily_dose)"
+        )
+    interval = float(np.max(_value(params, drug, "min_interval", "s")))
+    if since_last_s < interval:
+        raise ScenarioError(
+            f"dose of {drug}: {since_last_s / 3600:.3g} h after the previous dose, sooner than "
+            f"the minimum interval of {interval / 3600:g} h (pharmacology.{drug}.min_interval)"
         )
