@@ -46,6 +46,8 @@ def test_every_shipped_condition_reads_and_changes_known_parameters_with_known_s
         assert set(c.values) <= set(base), name
         for key in c.sources:
             assert key in known, (name, key)
+        assert set(c.excludes) <= set(condition_names()), name
+        assert set(c.sexes) <= {"female", "male"}, name
         for p in c.values.params.values():
             assert all(k in known for k in source_keys(p.source)), (name, p.name)
         for s in c.changes.values():
@@ -106,6 +108,8 @@ def test_two_different_values_for_one_parameter_are_a_contradiction(tmp_path):
         check_combination([c, d], "female", 40)
     same = read_condition(_write(tmp_path, "e", VALUE.format(x=0.9)))
     check_combination([c, same], "female", 40)  # the same value is no contradiction
+    percent = VALUE.format(x=90).replace("dimensionless", "percent")
+    check_combination([c, read_condition(_write(tmp_path, "p", percent))], "female", 40)
 
 
 def test_excludes_sex_and_age_limits_are_errors(tmp_path):

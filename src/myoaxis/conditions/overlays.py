@@ -195,11 +195,12 @@ def check_combination(
     for k, a in enumerate(conditions):
         for b in conditions[k + 1 :]:
             for name in sorted(set(a.values) & set(b.values)):
-                va, vb = a.values[name].value, b.values[name].value
-                if va != vb:
+                pa = a.values[name]
+                pb = _converted(b.values[name], pa.unit, f"condition {b.name!r}: {name!r}")
+                if pa.value != pb.value:
                     raise ScenarioError(
                         f"{where}: {a.name!r} and {b.name!r} contradict each other: they set "
-                        f"{name!r} to {va:g} and {vb:g} {a.values[name].unit}; use one of them, "
+                        f"{name!r} to {pa.value} and {pb.value} {pa.unit}; use one of them, "
                         "or an override of that parameter"
                     )
 
