@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from fnmatch import fnmatchcase
 from pathlib import Path
 
 from myoaxis.conditions import base_parameters, condition, condition_names
@@ -71,7 +70,8 @@ def _section(c: Condition) -> str:
             unit = "" if ch.unit in ("", "dimensionless") else f" {ch.unit}"
             change = f"{sign} {ch.amount:g}{unit}"
             description, source = ch.description, ch.source
-        targets = [base[n] for n in base if fnmatchcase(n, name)]
+        names = c.changes[name].targets(base, c.name) if name in c.changes else [name]
+        targets = [base[n] for n in names]
         values = sorted(p.value for p in targets)
         default = _number(values[0]) if len(values) == 1 else f"{values[0]:.4g}-{values[-1]:.4g}"
         lines.append(

@@ -11,6 +11,7 @@ import platform
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
+from typing import NamedTuple
 
 import numpy as np
 import xarray as xr
@@ -81,6 +82,20 @@ from myoaxis.scenario import Scenario
 from myoaxis.slow import SlowLayer, components
 
 
+class _Session(NamedTuple):
+    """A brain-stimulation session of a run (``start`` s since the scenario start)."""
+
+    technique: str
+    start: float
+    seconds: float
+    intensity: float
+    frequency: float | None
+
+    @property
+    def end(self) -> float:
+        return self.start + self.seconds
+
+
 @dataclass
 class _Run:
     """Mutable state of one run, shared by the step handlers."""
@@ -109,8 +124,7 @@ class _Run:
     sets: list[dict] = field(default_factory=list)  # resistance sets: load vs capacity
     bouts: list[dict] = field(default_factory=list)  # aerobic bouts: intensity, duration
     doses: list[tuple[float, str, float]] = field(default_factory=list)  # (time, drug, mg)
-    # brain stimulation: (technique, end time, intensity, seconds, frequency)
-    stimulations: list[tuple] = field(default_factory=list)
+    stimulations: list[_Session] = field(default_factory=list)  # brain stimulation, in order
 
     def muscle(self, name: str) -> MuscleState:
         """The muscle's persistent state, recovered at rest up to now."""
@@ -945,19 +959,17 @@ def _check_session_gap(run: _Run, step: Stimulate, intensity: float, frequency) 
     summed); raise :class:`ScenarioError` naming the step and the time if that one exceeds them.
     """
     gap = float(np.min(run.body.values("neuromodulation.session_gap", "s")))
-    start, joined = run.t, [(intensity, step.seconds, frequency)]
-    for technique, end, *session in reversed(run.stimulations):
-        if technique == step.technique and start - end < gap:
-            joined.append(tuple(session))
-            start = end - session[1]
-    run.stimulations.append(
-        (step.technique, run.t + step.seconds, intensity, step.seconds, frequency)
-    )
+    now = _Session(step.technique, run.t, step.seconds, intensity, frequency)
+    joined = [now]
+    for earlier in reversed(run.stimulations):
+        if earlier.technique == now.technique and joined[-1].start - earlier.end < gap:
+            joined.append(earlier)
+    run.stimulations.append(now)
     if len(joined) == 1:
         return
-    top = max(i for i, _, _ in joined)
-    fastest = None if frequency is None else max(f for _, _, f in joined)
-    total = sum(t for _, t, _ in joined)
+    top = max(s.intensity for s in joined)
+    fastest = None if frequency is None else max(s.frequency for s in joined)
+    total = sum(s.seconds for s in joined)
     try:
         nm.check_stimulation(step.technique, top, total, fastest, run.body.values)
     except ScenarioError as exc:

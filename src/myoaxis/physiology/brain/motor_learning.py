@@ -81,13 +81,13 @@ COMMAND = "motor_command"
 ACTIVITY = "motor_pathway_activity"
 RATE_FACTOR = "motor_learning_rate_factor"
 
-# Movements a protocol may practise or imagine -> the muscle group whose neural adaptation
-# (adaptation/muscle.py) they train. The little-finger abductor of Ranganathan et al. (2004) has
-# no group of its own; the first dorsal interosseous (index-finger abductor) stands in for it.
 LIMB = ("grip", "first_dorsal_interosseous", "elbow_flexors", "elbow_extensors", "shoulder_flexors")
 """Muscle groups of the simulated limb (an arm): a stroke weakens and slows these only; the
 model's leg and trunk groups are bilateral and keep an intact drive."""
 
+# Movements a protocol may practise or imagine -> the muscle group whose neural adaptation
+# (adaptation/muscle.py) they train. The little-finger abductor of Ranganathan et al. (2004) has
+# no group of its own; the first dorsal interosseous (index-finger abductor) stands in for it.
 MOVEMENTS = {
     "elbow_flexion": "elbow_flexors",
     "elbow_extension": "elbow_extensors",

@@ -116,6 +116,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import reduce
 
 import numpy as np
 
@@ -343,11 +344,8 @@ SITES = (f"{P}ongoing.widespread_drive", f"{P}ongoing.back_drive", f"{P}ongoing.
 def _site_drives(combine: str, inflammation: str, sites: tuple[str, ...] = SITES) -> str:
     r"""The ongoing drive of ``sites``, summed (``+``) or the worst one (``max``), amplified by
     ``inflammation``: :math:`(1 + q_i\,\iota)` times the combination."""
-    combined = " + ".join(sites)
-    if combine == "max":
-        combined = sites[0]
-        for site in sites[1:]:
-            combined = f"max({combined}, {site})"
+    worst = reduce(lambda a, b: f"max({a}, {b})", sites)
+    combined = " + ".join(sites) if combine == "+" else worst
     return f"(1 + {P}ongoing.inflammation_gain * {inflammation}) * ({combined})"
 
 
